@@ -1,2 +1,9 @@
-// Public API of @videoloom/slowfast. Nothing is exported yet: see README.md for what this package will own.
-export {};
+// Public API of @videoloom/slowfast.
+export {
+  type FrameIdSpan,
+  FrameTimeline,
+  FrameTimelineError,
+  type RationalTime,
+  type SampledFrame,
+  type SecondsSpan,
+} from './timeline/frame-timeline.js';
