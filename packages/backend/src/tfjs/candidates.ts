@@ -29,7 +29,9 @@ function nativeCandidate(
       try {
         await importOptional(moduleName);
       } catch (error) {
-        const notInstalled = /Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(describeError(error));
+        const notInstalled = /Cannot find (package|module)|ERR_MODULE_NOT_FOUND|Could not resolve/.test(
+          describeError(error),
+        );
         return {
           available: false,
           reason: notInstalled
