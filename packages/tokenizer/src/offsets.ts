@@ -70,7 +70,10 @@ function byteToCharSpans(text: string): { starts: Int32Array; ends: Int32Array }
  * Returns undefined when per-segment NFC does not reproduce whole-text NFC (rare: Hangul jamo
  * sequences); callers then fall back to whole-text spans.
  */
-function normalizedToOriginal(original: string, normalized: string): { starts: Int32Array; ends: Int32Array } | undefined {
+function normalizedToOriginal(
+  original: string,
+  normalized: string,
+): { starts: Int32Array; ends: Int32Array } | undefined {
   const starts = new Int32Array(normalized.length);
   const ends = new Int32Array(normalized.length);
   const segmentRe = /\P{M}\p{M}*|\p{M}+/gu;

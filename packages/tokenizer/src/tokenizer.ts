@@ -1,10 +1,10 @@
-import { computeOffsets, type TokenOffset } from './offsets.js';
 import type { EngineChoice, EngineEncoding, SpecialTokenMode } from './engine/engine.js';
-import { JsTokenizerEngine } from './engine/js-engine.js';
+import type { JsTokenizerEngine } from './engine/js-engine.js';
 import { NativeTokenizerEngine, probeNativeEngine } from './engine/native-engine.js';
 import { InputTooLongError } from './errors/input-too-long-error.js';
 import { TokenIdRangeError } from './errors/token-id-range-error.js';
 import { UnknownTokenError } from './errors/unknown-token-error.js';
+import { computeOffsets, type TokenOffset } from './offsets.js';
 import { type AddedTokenInfo, VIDEOLOOM_TOKENS, type VideoLoomTokenIds } from './special-tokens.js';
 
 /** Options of {@link TextTokenizer} (given to the loaders). */
@@ -87,13 +87,18 @@ export class TextTokenizer {
   }
 
   private checkLength(text: string, inputIndex?: number): void {
-    if (text.length > this.maxInputChars) throw new InputTooLongError(text.length, this.maxInputChars, inputIndex);
+    if (text.length > this.maxInputChars)
+      throw new InputTooLongError(text.length, this.maxInputChars, inputIndex);
   }
 
   private withOffsets(text: string, encoding: EngineEncoding, mode: SpecialTokenMode): Encoding {
     const isAdded =
       mode === 'parse' ? (token: string) => this.addedByContent.has(token) : (_token: string) => false;
-    return { ids: encoding.ids, tokens: encoding.tokens, offsets: computeOffsets(text, encoding.tokens, isAdded) };
+    return {
+      ids: encoding.ids,
+      tokens: encoding.tokens,
+      offsets: computeOffsets(text, encoding.tokens, isAdded),
+    };
   }
 
   /** Ids, tokens and offsets of `text`. No BOS/EOS is added (Qwen has none). */
@@ -110,7 +115,7 @@ export class TextTokenizer {
   }
 
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Encoding[] {
-    texts.forEach((t, i) => this.checkLength(t, i));
+    for (const [i, t] of texts.entries()) this.checkLength(t, i);
     return texts.map((t) => this.encode(t, options));
   }
 
@@ -126,7 +131,8 @@ export class TextTokenizer {
 
   private checkIds(ids: readonly number[]): void {
     ids.forEach((id, position) => {
-      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new TokenIdRangeError(position, id, this.vocabSize);
+      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+        throw new TokenIdRangeError(position, id, this.vocabSize);
     });
   }
 
@@ -150,12 +156,16 @@ export class TextTokenizer {
     this.checkLength(text);
     const mode = options.specialTokens ?? 'parse';
     const native = await this.native();
-    return this.withOffsets(text, native ? await native.encode(text, mode) : this.jsEngine.encode(text, mode), mode);
+    return this.withOffsets(
+      text,
+      native ? await native.encode(text, mode) : this.jsEngine.encode(text, mode),
+      mode,
+    );
   }
 
   /** Like `encodeBatch`, on the configured engine (the native engine encodes the batch in parallel). */
   async encodeBatchAsync(texts: readonly string[], options: EncodeOptions = {}): Promise<Encoding[]> {
-    texts.forEach((t, i) => this.checkLength(t, i));
+    for (const [i, t] of texts.entries()) this.checkLength(t, i);
     const mode = options.specialTokens ?? 'parse';
     const native = await this.native();
     if (!native) return texts.map((t) => this.encode(t, options));

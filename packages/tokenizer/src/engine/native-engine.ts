@@ -18,16 +18,22 @@ interface NativeModule {
 export const NATIVE_ENGINE_PACKAGE = '@anush008/tokenizers';
 
 /** Loads the native module, or explains why not. Never throws: the caller decides whether absence is an error. */
-export async function probeNativeEngine(): Promise<{ available: true; module: NativeModule } | { available: false; reason: string }> {
+export async function probeNativeEngine(): Promise<
+  { available: true; module: NativeModule } | { available: false; reason: string }
+> {
   try {
     // A variable specifier keeps bundlers from resolving the optional package at build time.
     const specifier: string = NATIVE_ENGINE_PACKAGE;
     const loaded = (await import(specifier)) as NativeModule & { default?: NativeModule };
     const module = loaded.Tokenizer ? loaded : loaded.default;
-    if (!module?.Tokenizer) return { available: false, reason: `${NATIVE_ENGINE_PACKAGE} has no Tokenizer export` };
+    if (!module?.Tokenizer)
+      return { available: false, reason: `${NATIVE_ENGINE_PACKAGE} has no Tokenizer export` };
     return { available: true, module };
   } catch (error) {
-    return { available: false, reason: `${NATIVE_ENGINE_PACKAGE} could not be loaded (${(error as Error).message})` };
+    return {
+      available: false,
+      reason: `${NATIVE_ENGINE_PACKAGE} could not be loaded (${(error as Error).message})`,
+    };
   }
 }
 
@@ -63,7 +69,9 @@ export class NativeTokenizerEngine implements AsyncTokenizerEngine {
 
   private forMode(mode: SpecialTokenMode): NativeTokenizer {
     if (mode === 'parse') return this.tokenizer;
-    this.splitTokenizer ??= this.module.Tokenizer.fromString(JSON.stringify({ ...this.tokenizerJson, added_tokens: [] }));
+    this.splitTokenizer ??= this.module.Tokenizer.fromString(
+      JSON.stringify({ ...this.tokenizerJson, added_tokens: [] }),
+    );
     return this.splitTokenizer;
   }
 
