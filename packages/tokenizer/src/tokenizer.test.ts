@@ -204,6 +204,9 @@ describe('loading', () => {
     } catch (error) {
       expect(EngineUnavailableError.isInstance(error)).toBe(true);
     }
-    expect(await loadInternVL3Tokenizer({ engine: 'js' }).activeAsyncEngine()).toBe('js');
+    const js = loadInternVL3Tokenizer({ engine: 'js' });
+    expect(await js.activeAsyncEngine()).toBe('js');
+    expect(await js.encodeBatchAsync(['a [SEG]', 'b'])).toEqual(js.encodeBatch(['a [SEG]', 'b']));
+    expect(await js.decodeAsync([])).toBe('');
   });
 });

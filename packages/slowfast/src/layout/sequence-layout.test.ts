@@ -244,6 +244,13 @@ describe('prompt content', () => {
     expect(Array.from(prompt.ids)).not.toContain(tokenizer.specialTokenIds().segmentation);
   });
 
+  it("questionSpecialTokens 'parse' reads the question as the Python reference does", () => {
+    const parse = new SlowFastLayoutBuilder(tokenizer, { questionSpecialTokens: 'parse' });
+    const prompt = parse.build({ ...base, question: 'Is it [SEG]?' });
+    expect(Array.from(prompt.ids)).toContain(tokenizer.specialTokenIds().segmentation);
+    expect(Array.from(prompt.ids)).toEqual(tokenizer.encodeIds(prompt.text));
+  });
+
   it('the InternVL template and a custom frame-id text are honoured', () => {
     const custom = new SlowFastLayoutBuilder(tokenizer, {
       chatTemplate: { name: 'internvl2_5' },

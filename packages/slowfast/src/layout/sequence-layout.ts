@@ -86,7 +86,8 @@ export interface SlowFastPrompt {
 export class SlowFastLayoutBuilder {
   readonly config: ResolvedLayoutConfig;
   readonly tokenIds: VideoLoomTokenIds;
-  private readonly frameTextLengths = new Map<number, number[]>();
+  /** Ids of "{frameIdText}\n" per frame id (the same for every prompt of this builder). */
+  private readonly frameTextIdCache = new Map<number, number[]>();
   private readonly headIds: number[];
 
   constructor(
@@ -99,11 +100,10 @@ export class SlowFastLayoutBuilder {
   }
 
   private frameTextIds(frameId: number): number[] {
-    const key = frameId;
-    let ids = this.frameTextLengths.get(key);
+    let ids = this.frameTextIdCache.get(frameId);
     if (!ids) {
       ids = this.tokenizer.encodeIds(`${frameIdTextOf(this.config, frameId)}\n`);
-      this.frameTextLengths.set(key, ids);
+      this.frameTextIdCache.set(frameId, ids);
     }
     return ids;
   }
