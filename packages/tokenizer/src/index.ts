@@ -29,6 +29,7 @@ export {
   UnknownTokenError,
   VIDEOLOOM_ERROR_MARKER,
 } from './errors/index.js';
+export { IncrementalDecoder } from './incremental-decoder.js';
 export { loadInternVL3Tokenizer, loadTokenizer, tokenizerFromJson } from './load.js';
 export type { TokenOffset } from './offsets.js';
 export { type AddedTokenInfo, VIDEOLOOM_TOKENS, type VideoLoomTokenIds } from './special-tokens.js';
