@@ -25,6 +25,31 @@ function byteLevelAlphabet(): Map<string, number> {
 
 const CHAR_TO_BYTE = byteLevelAlphabet();
 
+/** byte -> its byte-level character (the inverse table). */
+export const BYTE_TO_CHAR: readonly string[] = (() => {
+  const table = new Array<string>(256);
+  for (const [ch, byte] of CHAR_TO_BYTE) table[byte] = ch;
+  return table;
+})();
+
+const encoder = new TextEncoder();
+
+/** Maps text to its byte-level string (UTF-8 bytes as printable characters), without per-byte arrays. */
+export function toByteLevel(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      out += BYTE_TO_CHAR[code];
+      continue;
+    }
+    // From the first non-ASCII character on, encode the rest at once (same bytes as encoding the whole text).
+    for (const byte of encoder.encode(text.slice(i))) out += BYTE_TO_CHAR[byte];
+    break;
+  }
+  return out;
+}
+
 /** Number of UTF-8 bytes a byte-level token stands for, or undefined when it is not a byte-level string. */
 export function byteLevelTokenByteLength(token: string): number | undefined {
   for (const ch of token) if (!CHAR_TO_BYTE.has(ch)) return undefined;

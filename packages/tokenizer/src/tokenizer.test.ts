@@ -198,15 +198,16 @@ describe('loading', () => {
   });
 
   it("engine 'native' fails with EngineUnavailableError only when the binding is missing", async () => {
-    const native = loadInternVL3Tokenizer({ engine: 'native' });
+    const native = tokenizer.withOptions({ engine: 'native' });
     try {
       expect(await native.activeAsyncEngine()).toBe('native');
     } catch (error) {
       expect(EngineUnavailableError.isInstance(error)).toBe(true);
     }
-    const js = loadInternVL3Tokenizer({ engine: 'js' });
+    const js = tokenizer.withOptions({ engine: 'js' });
     expect(await js.activeAsyncEngine()).toBe('js');
     expect(await js.encodeBatchAsync(['a [SEG]', 'b'])).toEqual(js.encodeBatch(['a [SEG]', 'b']));
     expect(await js.decodeAsync([])).toBe('');
+    expect(js.maxInputChars).toBe(10_000); // options not overridden are kept
   });
 });

@@ -72,9 +72,9 @@ export class TextTokenizer {
     private readonly jsEngine: JsTokenizerEngine,
     private readonly tokenizerJsonText: string,
     addedTokens: readonly AddedTokenInfo[],
-    regularVocabSize: number,
+    private readonly regularVocabSize: number,
     eosToken: string | undefined,
-    options: TokenizerOptions = {},
+    private readonly options: TokenizerOptions = {},
   ) {
     this.maxInputChars = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS;
     this.engineChoice = options.engine ?? 'js';
@@ -84,6 +84,19 @@ export class TextTokenizer {
     const lastAdded = this.addedTokens.at(-1)?.id ?? -1;
     this.vocabSize = Math.max(regularVocabSize, lastAdded + 1);
     this.eosToken = eosToken;
+  }
+
+  /** The same vocabulary with other options (shares the loaded engine: no second load). */
+  withOptions(options: TokenizerOptions): TextTokenizer {
+    return new TextTokenizer(
+      this.source,
+      this.jsEngine,
+      this.tokenizerJsonText,
+      this.addedTokens,
+      this.regularVocabSize,
+      this.eosToken,
+      { ...this.options, ...options },
+    );
   }
 
   private checkLength(text: string, inputIndex?: number): void {

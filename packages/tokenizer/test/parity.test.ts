@@ -109,6 +109,28 @@ describe.skipIf(!native.available)('live comparison with the Rust binding', () =
     expect(compared).toBeGreaterThan(290);
   });
 
+  it("long words without spaces (the merge loop's hard case) match Rust", async () => {
+    const pools = [
+      '视频中的人在桌子上放下了书然后拿起刀切开面包并把米饭放在生鱼片上',
+      '🎉👍🏽🍣👩‍👩‍👧❤️',
+      'abcdefghijklmnopqrstuvwxyz0123456789_',
+      'ありがとうございますカタカナ',
+    ];
+    let seed = 99;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 2 ** 32) * n);
+    };
+    const texts = Array.from({ length: 60 }, () => {
+      const pool = [...pools[rand(pools.length)]!];
+      return Array.from({ length: 50 + rand(600) }, () => pool[rand(pool.length)]).join('');
+    });
+    const nativeEncodings = await tokenizer.encodeBatchAsync(texts);
+    texts.forEach((text, i) => {
+      expect(tokenizer.encodeIds(text)).toEqual(nativeEncodings[i]!.ids);
+    });
+  });
+
   it('native decode equals JS decode', async () => {
     for (const c of fixture.cases.slice(0, 60)) {
       expect(await tokenizer.decodeAsync(c.ids, { skipSpecialTokens: true })).toBe(
