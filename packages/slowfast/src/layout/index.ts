@@ -10,7 +10,7 @@ export { reduceFastFrames } from './reduce-fast-frames.js';
 export {
   type FastFrameReduction,
   type FastFrameRun,
-  type Keyframe,
+  type LayoutKeyframe,
   SlowFastLayoutBuilder,
   type SlowFastLayoutInput,
   type SlowFastPrompt,

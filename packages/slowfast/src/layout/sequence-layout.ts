@@ -18,7 +18,7 @@ import { LayoutInputError, SequenceBudgetError } from './layout-errors.js';
 import { reduceFastFrames } from './reduce-fast-frames.js';
 
 /** A slow keyframe (256 tokens; the same frame goes to SAM2). Any sampler's frame type with these fields fits. */
-export interface Keyframe {
+export interface LayoutKeyframe {
   /** Position in the decoded video. */
   readonly frameIndex: number;
   readonly timeSeconds: number;
@@ -28,7 +28,7 @@ export interface SlowFastLayoutInput {
   /** The fast frames (16 tokens each), in frame-id order: frame id j is what the text "…frame id is j" names. */
   readonly fastFrames: FrameTimeline;
   /** The slow keyframes, in the order their visual tokens will be supplied (N_s = 5 in the paper). */
-  readonly slowFrames: readonly Keyframe[];
+  readonly slowFrames: readonly LayoutKeyframe[];
   /** The user's question / instruction (after the visual tokens). */
   readonly question: string;
   /** Training only: the answer to append; it and its `<|im_end|>` get loss-mask 1. */
