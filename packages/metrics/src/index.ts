@@ -1,2 +1,22 @@
-// Public API of @videoloom/metrics. Nothing is exported yet: see README.md for what this package will own.
-export {};
+// Public API of @videoloom/metrics.
+export { InvalidMetricInputError, MaskFormatError, MetricsError, ScorerUnavailableError, VIDEOLOOM_ERROR_MARKER } from './errors/index.js';
+export { numpyMean, numpySum, pyRound, sequentialMean } from './numeric/numpy.js';
+export { charadesIoU, charadesQueriesFromFiles, scoreCharades } from './temporal/charades.js';
+export type { CharadesPerQuery, CharadesQuery, CharadesResult, Window } from './temporal/charades.js';
+export {
+  highlightAP,
+  LENGTH_BUCKETS,
+  MR_THRESHOLDS,
+  parseJsonOrJsonl,
+  queryDetectionAP,
+  SALIENCY_LEVELS,
+  scoreQvHighlights,
+} from './temporal/qvhighlights.js';
+export type { LengthBucket, QvhGtItem, QvhOptions, QvhPerQuery, QvhPredItem, QvhResult, SaliencyLevel } from './temporal/qvhighlights.js';
+export { ciderD } from './temporal/cider.js';
+export type { CaptionPair } from './temporal/cider.js';
+export { PTB_DROPPED_TOKENS, ptbTokenize, UnsupportedCaptionError } from './temporal/ptb-tokenizer.js';
+export { findMeteor, METEOR_JAR_ENV, MeteorJar } from './temporal/meteor.js';
+export type { MeteorAvailability } from './temporal/meteor.js';
+export { DVC_THRESHOLDS, dvcIoU, dvcVideosFromFiles, paragraphCider, scoreYouCook2, sodaDP } from './temporal/youcook2.js';
+export type { DvcOptions, DvcPerVideo, DvcResult, DvcVideo, Unavailable } from './temporal/youcook2.js';

@@ -5,6 +5,7 @@ import { officialExample } from '../../test/shared-dir.js';
 import expected from '../../test/fixtures/temporal/official-expected.json' with { type: 'json' };
 import { charadesQueriesFromFiles, scoreCharades } from './charades.js';
 import { parseJsonOrJsonl, scoreQvHighlights, type QvhGtItem, type QvhPredItem } from './qvhighlights.js';
+import { dvcVideosFromFiles, scoreYouCook2 } from './youcook2.js';
 
 const read = (dir: string, f: string): string => readFileSync(join(dir, f), 'utf8');
 
@@ -49,5 +50,19 @@ describe.skipIf(!hdDir)("QVHighlights HD on TimeChat's example", () => {
     const preds = parseJsonOrJsonl<QvhPredItem>(read(dir, 'pred.json'), 'pred.json');
     const r = scoreQvHighlights(preds, gts, { qidMatch: 'shared' });
     expect(r.brief).toEqual(expected['qvhl_hd_timechat-official_example'].brief);
+  });
+});
+
+const ycDir = officialExample('youcook2_dvc-official_example');
+describe.skipIf(!ycDir)("YouCook2 dense captioning on TimeChat's example", () => {
+  it('gives the official detection P/R/F1, Para_CIDEr and CIDEr (official CIDEr code on our tokens)', async () => {
+    const dir = ycDir as string;
+    const videos = dvcVideosFromFiles(JSON.parse(read(dir, 'gt.json')), JSON.parse(read(dir, 'pred.json')));
+    const r = await scoreYouCook2(videos, { meteorJar: undefined });
+    const e = expected['youcook2_dvc-official_example'];
+    for (const [k, v] of Object.entries(e.printed)) expect(r.printed[k], k).toBe(v);
+    for (const [k, v] of Object.entries(e.unrounded)) expect(r.metrics[k] as number, k).toBeCloseTo(v, 12);
+    expect(r.metrics.SODA_c).toBeNull();
+    expect(r.unavailable.map((u) => u.metric).sort()).toEqual(['METEOR', 'SODA_c']);
   });
 });
