@@ -49,7 +49,7 @@ const REFUSED: readonly [RegExp, string][] = [
   [/https?:|www\.|\.com\b/iu, 'URLs'],
   [/&\w+;/u, 'HTML entities'],
   [/0x[0-9a-f]/iu, 'hexadecimal numbers'],
-  [/\.\.(?!\.)|[^.]\.\.$/u, 'two consecutive periods'],
+  [/(?<!\.)\.\.(?!\.)/u, 'two consecutive periods'],
   [/[\u2013\u2014]/u, 'en/em dashes'],
   [/[[\]{}]/u, 'brackets or braces'],
   [/\r|\u2028|\u2029|\u0085/u, 'line separators other than "\\n"'],
