@@ -20,3 +20,27 @@ export { findMeteor, METEOR_JAR_ENV, MeteorJar } from './temporal/meteor.js';
 export type { MeteorAvailability } from './temporal/meteor.js';
 export { DVC_THRESHOLDS, dvcIoU, dvcVideosFromFiles, paragraphCider, scoreYouCook2, sodaDP } from './temporal/youcook2.js';
 export type { DvcOptions, DvcPerVideo, DvcResult, DvcVideo, Unavailable } from './temporal/youcook2.js';
+export { assertSameSize, emptyMask, maskArea, maskFromData } from './masks/binary-mask.js';
+export type { BinaryMask } from './masks/binary-mask.js';
+export { decodeRle, encodeRle, maskToRunLengths, runLengthsToString, stringToRunLengths } from './masks/rle.js';
+export type { CocoRle } from './masks/rle.js';
+export { DAVIS_PALETTE, labelsToMask, readLabelPng, writeLabelPng, writeMaskPng } from './masks/png-mask.js';
+export type { LabelImage } from './masks/png-mask.js';
+export {
+  boundaryF,
+  boundaryMap,
+  boundaryScores,
+  boundaryTolerance,
+  diskHalfWidths,
+  dilateWithDisk,
+  frameJF,
+  intersectionUnion,
+  regionJ,
+} from './spatial/davis.js';
+export { aggregateMevis, aggregateRevos, expressionScore, scoreExpressionFrames } from './spatial/refvos.js';
+export type { ExpressionFrameScores, ExpressionScore, RevosSubset } from './spatial/refvos.js';
+export { aggregateBiFore, biForeJF, foregroundSpan } from './spatial/bi-fore.js';
+export type { BiForeScore, BiForeStatus } from './spatial/bi-fore.js';
+export { refcocoCounts, scoreRefCoco } from './spatial/refcoco.js';
+export { LOOMBENCH_FORMAT, LOOMBENCH_VERSION, parseLoomBenchFile, scoreLoomBench } from './loombench/loombench.js';
+export type { LoomBenchFile, LoomBenchItem, LoomBenchPerItem, LoomBenchResult, LoomBenchTask } from './loombench/loombench.js';
