@@ -33,7 +33,9 @@ export {
   boundaryTolerance,
   diskHalfWidths,
   dilateWithDisk,
+  foregroundBox,
   frameJF,
+  frameScores,
   intersectionUnion,
   regionJ,
 } from './spatial/davis.js';

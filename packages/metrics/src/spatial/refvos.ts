@@ -1,7 +1,7 @@
 import { InvalidMetricInputError } from '../errors/index.js';
 import type { BinaryMask } from '../masks/binary-mask.js';
 import { numpyMean, pyRound } from '../numeric/numpy.js';
-import { boundaryF, regionJ } from './davis.js';
+import { frameScores } from './davis.js';
 
 /** Per-frame J and F of one expression (all frames of the video, in frame order). */
 export interface ExpressionFrameScores {
@@ -19,8 +19,9 @@ export function scoreExpressionFrames(gt: readonly BinaryMask[], pred: readonly 
   const J = new Float64Array(gt.length);
   const F = new Float64Array(gt.length);
   for (let t = 0; t < gt.length; t++) {
-    J[t] = regionJ(gt[t] as BinaryMask, pred[t] as BinaryMask);
-    F[t] = boundaryF(gt[t] as BinaryMask, pred[t] as BinaryMask);
+    const s = frameScores(gt[t] as BinaryMask, pred[t] as BinaryMask);
+    J[t] = s.J;
+    F[t] = s.F;
   }
   return { J, F };
 }
