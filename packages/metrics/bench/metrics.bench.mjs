@@ -35,7 +35,13 @@ const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-const results = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, settings: { expressions, frames }, tasks: {} };
+const notes = [];
+const results = {
+  notes,
+  machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+  settings: { expressions, frames },
+  tasks: {},
+};
 
 // --- J&F over synthetic expressions -------------------------------------------------------------------
 for (const [h, w] of sizes) {
@@ -54,7 +60,11 @@ for (const [h, w] of sizes) {
     cpu += cpuSeconds() - t0;
     jfSum += (s.Je + s.Fe) / 2;
   }
-  results.tasks[`jf-${h}x${w}`] = { ts_cpu_seconds: cpu, ts_result: { JF_sum: jfSum }, frames: expressions * frames };
+  results.tasks[`jf-${h}x${w}`] = {
+    ts_cpu_seconds: cpu,
+    ts_result: { JF_sum: jfSum },
+    frames: expressions * frames,
+  };
 }
 
 // --- temporal evaluators on the official example files ----------------------------------------------
@@ -65,7 +75,10 @@ if (existsSync(examples)) {
     const gt = ex('qvhl_moment_detr-official_sample_val_preds', 'gt.jsonl');
     const pr = ex('qvhl_moment_detr-official_sample_val_preds', 'pred.jsonl');
     const t0 = cpuSeconds();
-    const r = scoreQvHighlights(parseJsonOrJsonl(readFileSync(pr, 'utf8'), pr), parseJsonOrJsonl(readFileSync(gt, 'utf8'), gt));
+    const r = scoreQvHighlights(
+      parseJsonOrJsonl(readFileSync(pr, 'utf8'), pr),
+      parseJsonOrJsonl(readFileSync(gt, 'utf8'), gt),
+    );
     results.tasks.qvhighlights = { ts_cpu_seconds: cpuSeconds() - t0, ts_result: r.brief };
     pyTasks.qvh = { gt, pred: pr };
   }
@@ -73,7 +86,11 @@ if (existsSync(examples)) {
     const gt = ex('charades_tvg-official_example', 'gt.json');
     const pr = ex('charades_tvg-official_example', 'pred.json');
     const t0 = cpuSeconds();
-    const r = scoreCharades(charadesQueriesFromFiles(JSON.parse(readFileSync(gt, 'utf8')), JSON.parse(readFileSync(pr, 'utf8')), { sample: true }));
+    const r = scoreCharades(
+      charadesQueriesFromFiles(JSON.parse(readFileSync(gt, 'utf8')), JSON.parse(readFileSync(pr, 'utf8')), {
+        sample: true,
+      }),
+    );
     results.tasks.charades = { ts_cpu_seconds: cpuSeconds() - t0, ts_result: r.metrics };
     pyTasks.charades = { gt, pred: pr };
   }
@@ -81,7 +98,9 @@ if (existsSync(examples)) {
     const gt = ex('youcook2_dvc-official_example', 'gt.json');
     const pr = ex('youcook2_dvc-official_example', 'pred.json');
     const t0 = cpuSeconds();
-    const r = await scoreYouCook2(dvcVideosFromFiles(JSON.parse(readFileSync(gt, 'utf8')), JSON.parse(readFileSync(pr, 'utf8'))));
+    const r = await scoreYouCook2(
+      dvcVideosFromFiles(JSON.parse(readFileSync(gt, 'utf8')), JSON.parse(readFileSync(pr, 'utf8'))),
+    );
     results.tasks.youcook2 = {
       ts_cpu_seconds: cpuSeconds() - t0,
       ts_result: r.printed,
@@ -89,7 +108,7 @@ if (existsSync(examples)) {
     };
   }
 } else {
-  results.notes = [`official example files not found under ${examples}: temporal tasks skipped`];
+  notes.push(`official example files not found under ${examples}: temporal tasks skipped`);
 }
 
 // --- the official Python code, same inputs ------------------------------------------------------------
@@ -97,14 +116,17 @@ const officialDir = process.env.VIDEOLOOM_OFFICIAL_CODE_DIR;
 const python = process.env.VIDEOLOOM_PYTHON ?? '/usr/bin/python3';
 const probe = spawnSync(python, ['-c', 'import numpy, cv2, sklearn'], { encoding: 'utf8' });
 if (!officialDir || !existsSync(officialDir)) {
-  (results.notes ??= []).push('VIDEOLOOM_OFFICIAL_CODE_DIR not set: official Python timings skipped');
+  notes.push('VIDEOLOOM_OFFICIAL_CODE_DIR not set: official Python timings skipped');
 } else if (probe.status !== 0) {
-  (results.notes ??= []).push(`${python} lacks numpy/opencv/scikit-learn: official Python timings skipped`);
+  notes.push(`${python} lacks numpy/opencv/scikit-learn: official Python timings skipped`);
 } else {
   const tasksPath = join(tmpdir(), `vl-metrics-bench-${process.pid}.json`);
   writeFileSync(tasksPath, JSON.stringify(pyTasks));
-  const run = spawnSync(python, [join(here, 'official_reference.py'), officialDir, tasksPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.status !== 0) (results.notes ??= []).push(`official reference failed: ${run.stderr.slice(-500)}`);
+  const run = spawnSync(python, [join(here, 'official_reference.py'), officialDir, tasksPath], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (run.status !== 0) notes.push(`official reference failed: ${run.stderr.slice(-500)}`);
   for (const line of run.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const o = JSON.parse(line);
@@ -124,10 +146,15 @@ renameSync(`${out}.tmp`, out);
 console.log('task                 TS cpu s   official cpu s   ratio');
 for (const [name, t] of Object.entries(results.tasks)) {
   const ratio = t.speedup === undefined ? 'n/a' : `${t.speedup.toFixed(1)}x`;
-  console.log(`${name.padEnd(20)} ${t.ts_cpu_seconds.toFixed(3).padStart(8)}   ${(t.official_cpu_seconds?.toFixed(3) ?? 'n/a').padStart(14)}   ${ratio}`);
+  console.log(
+    `${name.padEnd(20)} ${t.ts_cpu_seconds.toFixed(3).padStart(8)}   ${(t.official_cpu_seconds?.toFixed(3) ?? 'n/a').padStart(14)}   ${ratio}`,
+  );
 }
 for (const [name, t] of Object.entries(results.tasks)) {
-  if (t.official_result) console.log(`${name}: TS ${JSON.stringify(t.ts_result).slice(0, 160)}\n${' '.repeat(name.length)}  official ${JSON.stringify(t.official_result).slice(0, 160)}`);
+  if (t.official_result)
+    console.log(
+      `${name}: TS ${JSON.stringify(t.ts_result).slice(0, 160)}\n${' '.repeat(name.length)}  official ${JSON.stringify(t.official_result).slice(0, 160)}`,
+    );
 }
-for (const n of results.notes ?? []) console.log(`note: ${n}`);
+for (const n of notes) console.log(`note: ${n}`);
 console.log(`wrote ${out}`);

@@ -45,8 +45,10 @@ def ellipse_mask(p, h, w, t):
     if t % 10 == 9:
         return m
     cy, cx, ry, rx = p
-    y, x = np.mgrid[0:h, 0:w]
-    m[((y - cy) ** 2 * rx * rx + (x - cx) ** 2 * ry * ry) <= rx * rx * ry * ry] = 1
+    ya, yb = max(0, cy - ry), min(h - 1, cy + ry)
+    xa, xb = max(0, cx - rx), min(w - 1, cx + rx)
+    y, x = np.mgrid[ya:yb + 1, xa:xb + 1]
+    m[ya:yb + 1, xa:xb + 1][((y - cy) ** 2 * rx * rx + (x - cx) ** 2 * ry * ry) <= rx * rx * ry * ry] = 1
     return m
 
 

@@ -10,7 +10,10 @@ export function ellipseParams(e, t, height, width) {
   const rx = Math.floor(width / 10) + ((e * 13) % Math.floor(width / 8));
   const dy = ((e + t) % 7) - 3;
   const dx = ((e * 3 + t) % 9) - 4;
-  return { gt: { cy, cx, ry, rx }, pred: { cy: cy + dy, cx: cx + dx, ry: ry + ((t % 5) - 2), rx: rx + ((e % 5) - 2) } };
+  return {
+    gt: { cy, cx, ry, rx },
+    pred: { cy: cy + dy, cx: cx + dx, ry: ry + ((t % 5) - 2), rx: rx + ((e % 5) - 2) },
+  };
 }
 
 /** Row-major uint8 ellipse mask: (y-cy)^2 * rx^2 + (x-cx)^2 * ry^2 <= rx^2 * ry^2; empty on frames t % 10 === 9. */

@@ -1,8 +1,71 @@
 // Public API of @videoloom/metrics.
-export { InvalidMetricInputError, MaskFormatError, MetricsError, ScorerUnavailableError, VIDEOLOOM_ERROR_MARKER } from './errors/index.js';
+export {
+  InvalidMetricInputError,
+  MaskFormatError,
+  MetricsError,
+  ScorerUnavailableError,
+  VIDEOLOOM_ERROR_MARKER,
+} from './errors/index.js';
+export type {
+  LoomBenchFile,
+  LoomBenchItem,
+  LoomBenchPerItem,
+  LoomBenchResult,
+  LoomBenchTask,
+} from './loombench/loombench.js';
+export {
+  LOOMBENCH_FORMAT,
+  LOOMBENCH_VERSION,
+  parseLoomBenchFile,
+  scoreLoomBench,
+} from './loombench/loombench.js';
+export type { BinaryMask } from './masks/binary-mask.js';
+export { assertSameSize, emptyMask, maskArea, maskFromData } from './masks/binary-mask.js';
+export type { LabelImage } from './masks/png-mask.js';
+export { DAVIS_PALETTE, labelsToMask, readLabelPng, writeLabelPng, writeMaskPng } from './masks/png-mask.js';
+export type { CocoRle } from './masks/rle.js';
+export {
+  decodeRle,
+  encodeRle,
+  maskToRunLengths,
+  runLengthsToString,
+  stringToRunLengths,
+} from './masks/rle.js';
 export { numpyMean, numpySum, pyRound, sequentialMean } from './numeric/numpy.js';
-export { charadesIoU, charadesQueriesFromFiles, scoreCharades } from './temporal/charades.js';
+export type { BiForeScore, BiForeStatus } from './spatial/bi-fore.js';
+export { aggregateBiFore, biForeJF, foregroundSpan } from './spatial/bi-fore.js';
+export {
+  boundaryF,
+  boundaryMap,
+  boundaryScores,
+  boundaryTolerance,
+  dilateWithDisk,
+  diskHalfWidths,
+  foregroundBox,
+  frameJF,
+  frameScores,
+  intersectionUnion,
+  regionJ,
+} from './spatial/davis.js';
+export { refcocoCounts, scoreRefCoco } from './spatial/refcoco.js';
+export type { ExpressionFrameScores, ExpressionScore, RevosSubset } from './spatial/refvos.js';
+export { aggregateMevis, aggregateRevos, expressionScore, scoreExpressionFrames } from './spatial/refvos.js';
 export type { CharadesPerQuery, CharadesQuery, CharadesResult, Window } from './temporal/charades.js';
+export { charadesIoU, charadesQueriesFromFiles, scoreCharades } from './temporal/charades.js';
+export type { CaptionPair } from './temporal/cider.js';
+export { ciderD } from './temporal/cider.js';
+export type { MeteorAvailability } from './temporal/meteor.js';
+export { findMeteor, METEOR_JAR_ENV, MeteorJar } from './temporal/meteor.js';
+export { PTB_DROPPED_TOKENS, ptbTokenize, UnsupportedCaptionError } from './temporal/ptb-tokenizer.js';
+export type {
+  LengthBucket,
+  QvhGtItem,
+  QvhOptions,
+  QvhPerQuery,
+  QvhPredItem,
+  QvhResult,
+  SaliencyLevel,
+} from './temporal/qvhighlights.js';
 export {
   highlightAP,
   LENGTH_BUCKETS,
@@ -12,37 +75,21 @@ export {
   SALIENCY_LEVELS,
   scoreQvHighlights,
 } from './temporal/qvhighlights.js';
-export type { LengthBucket, QvhGtItem, QvhOptions, QvhPerQuery, QvhPredItem, QvhResult, SaliencyLevel } from './temporal/qvhighlights.js';
-export { ciderD } from './temporal/cider.js';
-export type { CaptionPair } from './temporal/cider.js';
-export { PTB_DROPPED_TOKENS, ptbTokenize, UnsupportedCaptionError } from './temporal/ptb-tokenizer.js';
-export { findMeteor, METEOR_JAR_ENV, MeteorJar } from './temporal/meteor.js';
-export type { MeteorAvailability } from './temporal/meteor.js';
-export { DVC_THRESHOLDS, dvcIoU, dvcVideosFromFiles, paragraphCider, scoreYouCook2, sodaDP } from './temporal/youcook2.js';
-export type { DvcOptions, DvcPerVideo, DvcResult, DvcVideo, Unavailable } from './temporal/youcook2.js';
-export { assertSameSize, emptyMask, maskArea, maskFromData } from './masks/binary-mask.js';
-export type { BinaryMask } from './masks/binary-mask.js';
-export { decodeRle, encodeRle, maskToRunLengths, runLengthsToString, stringToRunLengths } from './masks/rle.js';
-export type { CocoRle } from './masks/rle.js';
-export { DAVIS_PALETTE, labelsToMask, readLabelPng, writeLabelPng, writeMaskPng } from './masks/png-mask.js';
-export type { LabelImage } from './masks/png-mask.js';
+export type {
+  CaptionScorer,
+  DvcOptions,
+  DvcPerVideo,
+  DvcResult,
+  DvcVideo,
+  Unavailable,
+} from './temporal/youcook2.js';
 export {
-  boundaryF,
-  boundaryMap,
-  boundaryScores,
-  boundaryTolerance,
-  diskHalfWidths,
-  dilateWithDisk,
-  foregroundBox,
-  frameJF,
-  frameScores,
-  intersectionUnion,
-  regionJ,
-} from './spatial/davis.js';
-export { aggregateMevis, aggregateRevos, expressionScore, scoreExpressionFrames } from './spatial/refvos.js';
-export type { ExpressionFrameScores, ExpressionScore, RevosSubset } from './spatial/refvos.js';
-export { aggregateBiFore, biForeJF, foregroundSpan } from './spatial/bi-fore.js';
-export type { BiForeScore, BiForeStatus } from './spatial/bi-fore.js';
-export { refcocoCounts, scoreRefCoco } from './spatial/refcoco.js';
-export { LOOMBENCH_FORMAT, LOOMBENCH_VERSION, parseLoomBenchFile, scoreLoomBench } from './loombench/loombench.js';
-export type { LoomBenchFile, LoomBenchItem, LoomBenchPerItem, LoomBenchResult, LoomBenchTask } from './loombench/loombench.js';
+  ciderCaptionScorer,
+  DVC_THRESHOLDS,
+  dvcIoU,
+  dvcVideosFromFiles,
+  paragraphCider,
+  scoreYouCook2,
+  sodaDP,
+  sodaForVideo,
+} from './temporal/youcook2.js';

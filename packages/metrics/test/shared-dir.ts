@@ -11,6 +11,8 @@ export const sharedDir = process.env.VIDEOLOOM_SHARED_DIR ?? resolve(here, '../.
 export function officialExample(name: string): string | undefined {
   const dir = join(sharedDir, 'data', 'official-examples', name);
   if (existsSync(dir)) return dir;
-  console.warn(`[metrics tests] skipping: official example ${name} not found under ${sharedDir} (set VIDEOLOOM_SHARED_DIR)`);
+  console.warn(
+    `[metrics tests] skipping: official example ${name} not found under ${sharedDir} (set VIDEOLOOM_SHARED_DIR)`,
+  );
   return undefined;
 }

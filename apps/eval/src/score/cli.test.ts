@@ -35,7 +35,10 @@ describe('videoloom-eval score refvos (MeViS/ReVOS layout)', () => {
       videos: {
         v1: {
           frames: ['00000', '00001', '00002'],
-          expressions: { '0': { exp: 'the two things', anno_id: [1, 2], type_id: 0 }, '1': { exp: 'the square', anno_id: [3], type_id: 1 } },
+          expressions: {
+            '0': { exp: 'the two things', anno_id: [1, 2], type_id: 0 },
+            '1': { exp: 'the square', anno_id: [3], type_id: 1 },
+          },
         },
       },
     }),
@@ -44,21 +47,39 @@ describe('videoloom-eval score refvos (MeViS/ReVOS layout)', () => {
   writeFileSync(join(dir, 'mask_dict.json'), JSON.stringify({ '1': rle(a1), '2': rle(a2), '3': rle(a3) }));
   // predictions: expression 0 perfect; expression 1 misses frame 1 and correctly leaves frame 2 empty
   const preds: Record<string, BinaryMask[]> = {
-    '0': [box(0, 0, 4, 4), (() => { const m = box(0, 0, 4, 4); for (let y = 5; y < 9; y++) for (let x = 10; x < 14; x++) m.data[y * W + x] = 1; return m; })(), box(5, 10, 9, 14)],
+    '0': [
+      box(0, 0, 4, 4),
+      (() => {
+        const m = box(0, 0, 4, 4);
+        for (let y = 5; y < 9; y++) for (let x = 10; x < 14; x++) m.data[y * W + x] = 1;
+        return m;
+      })(),
+      box(5, 10, 9, 14),
+    ],
     '1': [box(2, 2, 6, 6), emptyMask(W, H), emptyMask(W, H)],
   };
   const pngDir = join(dir, 'pred-png');
   const rleJson: Record<string, Record<string, unknown[]>> = { v1: {} };
   for (const [exp, frames] of Object.entries(preds)) {
     mkdirSync(join(pngDir, 'v1', exp), { recursive: true });
-    frames.forEach((m, t) => writeFileSync(join(pngDir, 'v1', exp, `0000${t}.png`), writeMaskPng(m)));
+    frames.forEach((m, t) => {
+      writeFileSync(join(pngDir, 'v1', exp, `0000${t}.png`), writeMaskPng(m));
+    });
     (rleJson.v1 as Record<string, unknown[]>)[exp] = frames.map((m) => encodeRle(m));
   }
   writeFileSync(join(dir, 'pred.json'), JSON.stringify(rleJson));
 
   it('scores PNG folders and RLE JSON identically, with the hand-computed values', async () => {
     const a = await run(['refvos', '--gt', dir, '--pred', pngDir, '--json', join(dir, 'a.json')]);
-    const b = await run(['refvos', '--gt', join(dir, 'meta_expressions.json'), '--pred', join(dir, 'pred.json'), '--json', join(dir, 'b.json')]);
+    const b = await run([
+      'refvos',
+      '--gt',
+      join(dir, 'meta_expressions.json'),
+      '--pred',
+      join(dir, 'pred.json'),
+      '--json',
+      join(dir, 'b.json'),
+    ]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     const ra = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as ScoreReport;
@@ -67,7 +88,11 @@ describe('videoloom-eval score refvos (MeViS/ReVOS layout)', () => {
     // expression 0: J = 1 on all frames; expression 1: J = [1, 0, 1] -> 2/3; mean J = 5/6
     expect(ra.metrics.J).toBeCloseTo(5 / 6, 15);
     // ReVOS split (percent, per-expression 2-decimal rounding): referring = 100, reasoning J = 66.67
-    const revos = ra.metrics.revos as { referring: { J: number }; reasoning: { J: number }; overall: { J: number } };
+    const revos = ra.metrics.revos as {
+      referring: { J: number };
+      reasoning: { J: number };
+      overall: { J: number };
+    };
     expect(revos.referring.J).toBe(100);
     expect(revos.reasoning.J).toBe(66.67);
     expect(revos.overall.J).toBeCloseTo((100 + 66.67) / 2, 12);
@@ -105,7 +130,15 @@ describe('videoloom-eval score loombench', () => {
     };
     writeFileSync(join(dir, 'gt.json'), JSON.stringify(gt));
     writeFileSync(join(dir, 'pred.json'), JSON.stringify(pred));
-    const r = await run(['loombench', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'pred.json'), '--json', join(dir, 'out.json')]);
+    const r = await run([
+      'loombench',
+      '--gt',
+      join(dir, 'gt.json'),
+      '--pred',
+      join(dir, 'pred.json'),
+      '--json',
+      join(dir, 'out.json'),
+    ]);
     expect(r.code).toBe(0);
     const m = (JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as ScoreReport).metrics;
     expect(m['when.mIoU']).toBeCloseTo(5 / 15, 15);
@@ -120,8 +153,13 @@ describe('videoloom-eval score loombench', () => {
   });
   it('rejects a file of another format version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vl-loom-'));
-    writeFileSync(join(dir, 'gt.json'), JSON.stringify({ format: 'loombench', version: 2, kind: 'gt', items: [] }));
-    await expect(run(['loombench', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'gt.json')])).rejects.toThrow(/version/);
+    writeFileSync(
+      join(dir, 'gt.json'),
+      JSON.stringify({ format: 'loombench', version: 2, kind: 'gt', items: [] }),
+    );
+    await expect(
+      run(['loombench', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'gt.json')]),
+    ).rejects.toThrow(/version/);
   });
 });
 
@@ -132,17 +170,33 @@ describe('videoloom-eval score arguments', () => {
   });
 });
 
-const shared = process.env.VIDEOLOOM_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared');
+const shared =
+  process.env.VIDEOLOOM_SHARED_DIR ??
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared');
 const mdDir = join(shared, 'data', 'official-examples', 'qvhl_moment_detr-official_sample_val_preds');
-if (!existsSync(mdDir)) console.warn(`[eval tests] skipping the official QVHighlights example: ${mdDir} not found (set VIDEOLOOM_SHARED_DIR)`);
-describe.skipIf(!existsSync(mdDir))('videoloom-eval score qvhighlights on the official moment_detr example', () => {
-  it('writes the shipped metric values under metrics with their official key names', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'vl-qvh-')), 'r.json');
-    const r = await run(['qvhighlights', '--gt', join(mdDir, 'gt.jsonl'), '--pred', join(mdDir, 'pred.jsonl'), '--json', out]);
-    expect(r.code).toBe(0);
-    const shipped = JSON.parse(readFileSync(join(mdDir, 'shipped_expected.json'), 'utf8'));
-    const report = JSON.parse(readFileSync(out, 'utf8')) as ScoreReport;
-    for (const [k, v] of Object.entries(shipped.brief)) expect(report.metrics[k], k).toBe(v);
-    expect(r.text).toMatch(/53\.94/);
-  });
-});
+if (!existsSync(mdDir))
+  console.warn(
+    `[eval tests] skipping the official QVHighlights example: ${mdDir} not found (set VIDEOLOOM_SHARED_DIR)`,
+  );
+describe.skipIf(!existsSync(mdDir))(
+  'videoloom-eval score qvhighlights on the official moment_detr example',
+  () => {
+    it('writes the shipped metric values under metrics with their official key names', async () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'vl-qvh-')), 'r.json');
+      const r = await run([
+        'qvhighlights',
+        '--gt',
+        join(mdDir, 'gt.jsonl'),
+        '--pred',
+        join(mdDir, 'pred.jsonl'),
+        '--json',
+        out,
+      ]);
+      expect(r.code).toBe(0);
+      const shipped = JSON.parse(readFileSync(join(mdDir, 'shipped_expected.json'), 'utf8'));
+      const report = JSON.parse(readFileSync(out, 'utf8')) as ScoreReport;
+      for (const [k, v] of Object.entries(shipped.brief)) expect(report.metrics[k], k).toBe(v);
+      expect(r.text).toMatch(/53\.94/);
+    });
+  },
+);

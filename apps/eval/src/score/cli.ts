@@ -6,7 +6,14 @@ import { scoreRefVosFiles } from './refvos.js';
 import { writeJsonAtomic } from './report.js';
 import { type ScoreOutcome, scoreCharadesFiles, scoreQvhFiles, scoreYouCook2Files } from './temporal.js';
 
-export const SCORE_BENCHMARKS = ['charades', 'qvhighlights', 'youcook2', 'refvos', 'refcoco', 'loombench'] as const;
+export const SCORE_BENCHMARKS = [
+  'charades',
+  'qvhighlights',
+  'youcook2',
+  'refvos',
+  'refcoco',
+  'loombench',
+] as const;
 export type ScoreBenchmark = (typeof SCORE_BENCHMARKS)[number];
 
 export const SCORE_USAGE = `Usage: videoloom-eval score <benchmark> --gt PATH --pred PATH [--json PATH] [options]
@@ -29,7 +36,10 @@ Options:
 `;
 
 /** Runs `videoloom-eval score …`; returns the process exit code. */
-export async function runScore(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function runScore(
+  argv: readonly string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -52,7 +62,9 @@ export async function runScore(argv: readonly string[], out: (s: string) => void
     return values.help ? 0 : 2;
   }
   if (!(SCORE_BENCHMARKS as readonly string[]).includes(benchmark)) {
-    out(`Unknown benchmark "${benchmark}"; expected one of ${SCORE_BENCHMARKS.join(', ')}.\n\n${SCORE_USAGE}`);
+    out(
+      `Unknown benchmark "${benchmark}"; expected one of ${SCORE_BENCHMARKS.join(', ')}.\n\n${SCORE_USAGE}`,
+    );
     return 2;
   }
   if (!values.gt || !values.pred) {
@@ -74,10 +86,16 @@ export async function runScore(argv: readonly string[], out: (s: string) => void
       outcome = scoreQvhFiles({ ...common, sharedQids: values['shared-qids'] ?? false });
       break;
     case 'youcook2':
-      outcome = await scoreYouCook2Files({ ...common, ...(values['meteor-jar'] ? { meteorJar: values['meteor-jar'] } : {}) });
+      outcome = await scoreYouCook2Files({
+        ...common,
+        ...(values['meteor-jar'] ? { meteorJar: values['meteor-jar'] } : {}),
+      });
       break;
     case 'refvos':
-      outcome = scoreRefVosFiles({ ...common, ...(values['mask-dict'] ? { maskDict: values['mask-dict'] } : {}) });
+      outcome = scoreRefVosFiles({
+        ...common,
+        ...(values['mask-dict'] ? { maskDict: values['mask-dict'] } : {}),
+      });
       break;
     case 'refcoco':
       outcome = scoreRefCocoFiles(common);

@@ -8,7 +8,9 @@ export type ScoreProgressEvent =
  * A one-line progress bar on stderr (redrawn in place on a TTY, a few plain lines otherwise) so long runs
  * show they are alive without polluting the table on stdout.
  */
-export function stderrProgressBar(stream: NodeJS.WriteStream = process.stderr): (e: ScoreProgressEvent) => void {
+export function stderrProgressBar(
+  stream: NodeJS.WriteStream = process.stderr,
+): (e: ScoreProgressEvent) => void {
   let label = '';
   let lastPrinted = -1;
   const started = Date.now();
@@ -27,7 +29,9 @@ export function stderrProgressBar(stream: NodeJS.WriteStream = process.stderr): 
       const width = 30;
       const filled = Math.round(frac * width);
       const secs = ((Date.now() - started) / 1000).toFixed(1);
-      stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.done}/${e.total} ${secs}s`);
+      stream.write(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.done}/${e.total} ${secs}s`,
+      );
     } else if (pct >= lastPrinted + 25 || e.done === e.total) {
       lastPrinted = pct;
       stream.write(`${label}: ${e.done}/${e.total} (${pct}%)\n`);

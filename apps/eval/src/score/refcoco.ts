@@ -1,4 +1,10 @@
-import { type CocoRle, decodeRle, InvalidMetricInputError, refcocoCounts, scoreRefCoco } from '@videoloom/metrics';
+import {
+  type CocoRle,
+  decodeRle,
+  InvalidMetricInputError,
+  refcocoCounts,
+  scoreRefCoco,
+} from '@videoloom/metrics';
 import { formatTable } from './report.js';
 import { readJson, type ScoreOutcome } from './temporal.js';
 
@@ -9,10 +15,24 @@ import { readJson, type ScoreOutcome } from './temporal.js';
 export function scoreRefCocoFiles(o: { gt: string; pred: string; strict: boolean }): ScoreOutcome {
   const gt = readJson(o.gt);
   const pred = readJson(o.pred) as Record<string, CocoRle | null>;
-  if (!Array.isArray(gt)) throw new InvalidMetricInputError(o.gt, undefined, 'GT must be a list', '[{"id", "mask": RLE}]', typeof gt);
+  if (!Array.isArray(gt))
+    throw new InvalidMetricInputError(
+      o.gt,
+      undefined,
+      'GT must be a list',
+      '[{"id", "mask": RLE}]',
+      typeof gt,
+    );
   const counts = (gt as { id: string | number; mask: CocoRle }[]).map((g, i) => {
     const id = String(g.id);
-    if (!(id in pred)) throw new InvalidMetricInputError(o.pred, id, 'expression has no prediction', 'an RLE or null for every GT id', 'missing');
+    if (!(id in pred))
+      throw new InvalidMetricInputError(
+        o.pred,
+        id,
+        'expression has no prediction',
+        'an RLE or null for every GT id',
+        'missing',
+      );
     const gm = decodeRle(g.mask, o.gt, i);
     const p = pred[id];
     return { id, ...refcocoCounts(gm, p ? decodeRle(p, o.pred, i) : null) };
@@ -30,6 +50,10 @@ export function scoreRefCocoFiles(o: { gt: string; pred: string; strict: boolean
       unavailable: [],
       inputs: { gt: o.gt, pred: o.pred },
     },
-    table: formatTable(`RefCOCO (${counts.length} expressions, x100)`, ['cIoU', 'gIoU'], [{ label: '', values: [Number((100 * r.cIoU).toFixed(1)), Number((100 * r.gIoU).toFixed(1))] }]),
+    table: formatTable(
+      `RefCOCO (${counts.length} expressions, x100)`,
+      ['cIoU', 'gIoU'],
+      [{ label: '', values: [Number((100 * r.cIoU).toFixed(1)), Number((100 * r.gIoU).toFixed(1))] }],
+    ),
   };
 }

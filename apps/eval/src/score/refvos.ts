@@ -8,8 +8,8 @@ import {
   biForeJF,
   type CocoRle,
   decodeRle,
-  emptyMask,
   type ExpressionScore,
+  emptyMask,
   expressionScore,
   InvalidMetricInputError,
   labelsToMask,
@@ -22,7 +22,16 @@ import { formatTable } from './report.js';
 import { readJson, type ScoreOutcome } from './temporal.js';
 
 interface MetaExpressions {
-  videos: Record<string, { frames: string[]; expressions: Record<string, { exp?: string; anno_id?: (string | number)[]; obj_id?: unknown[]; type_id?: number }> }>;
+  videos: Record<
+    string,
+    {
+      frames: string[];
+      expressions: Record<
+        string,
+        { exp?: string; anno_id?: (string | number)[]; obj_id?: unknown[]; type_id?: number }
+      >;
+    }
+  >;
 }
 
 type RleOrNull = CocoRle | null;
@@ -33,39 +42,82 @@ export function resolveRefVosGt(gt: string, maskDict?: string): { meta: string; 
   const meta = isDir ? join(gt, 'meta_expressions.json') : gt;
   const masks = maskDict ?? join(isDir ? gt : dirname(gt), 'mask_dict.json');
   for (const p of [meta, masks]) {
-    if (!existsSync(p)) throw new InvalidMetricInputError(p, undefined, 'ground-truth file not found', 'meta_expressions.json and mask_dict.json (MeViS/ReVOS layout)', 'missing file');
+    if (!existsSync(p))
+      throw new InvalidMetricInputError(
+        p,
+        undefined,
+        'ground-truth file not found',
+        'meta_expressions.json and mask_dict.json (MeViS/ReVOS layout)',
+        'missing file',
+      );
   }
   return { meta, masks };
 }
 
 /** Prediction source: a folder `<video>/<expression>/<frame>.png` or an RLE JSON `{video: {expression: [rle|null per frame]}}`. */
-function predictionReader(pred: string): (video: string, exp: string, frame: string, t: number, w: number, h: number) => BinaryMask {
+function predictionReader(
+  pred: string,
+): (video: string, exp: string, frame: string, t: number, w: number, h: number) => BinaryMask {
   if (existsSync(pred) && statSync(pred).isDirectory()) {
     return (video, exp, frame, t) => {
       const p = join(pred, video, exp, `${frame}.png`);
-      if (!existsSync(p)) throw new MaskFormatError(p, `a PNG for frame ${frame} of expression ${exp} of video ${video}`, 'no file', t);
+      if (!existsSync(p))
+        throw new MaskFormatError(
+          p,
+          `a PNG for frame ${frame} of expression ${exp} of video ${video}`,
+          'no file',
+          t,
+        );
       return labelsToMask(readLabelPng(readFileSync(p), p));
     };
   }
   const json = readJson(pred) as Record<string, Record<string, RleOrNull[]>>;
   return (video, exp, frame, t, w, h) => {
     const list = json[video]?.[exp];
-    if (!list) throw new InvalidMetricInputError(pred, `${video}/${exp}`, 'expression has no prediction', 'a list of RLE masks per frame', 'missing');
+    if (!list)
+      throw new InvalidMetricInputError(
+        pred,
+        `${video}/${exp}`,
+        'expression has no prediction',
+        'a list of RLE masks per frame',
+        'missing',
+      );
     const r = list[t];
-    if (r === undefined) throw new InvalidMetricInputError(pred, `${video}/${exp}`, `no mask for frame ${frame}`, `${t + 1}+ frames`, String(list.length));
+    if (r === undefined)
+      throw new InvalidMetricInputError(
+        pred,
+        `${video}/${exp}`,
+        `no mask for frame ${frame}`,
+        `${t + 1}+ frames`,
+        String(list.length),
+      );
     return r === null ? emptyMask(w, h) : decodeRle(r, pred, t);
   };
 }
 
 /** Referring VOS (MeViS, Ref-DAVIS17, Ref-YouTube-VOS, ReVOS layouts): J, F, J&F; ReVOS split when type_id is present. */
-export function scoreRefVosFiles(o: { gt: string; pred: string; maskDict?: string; strict: boolean; onProgress?: (e: ScoreProgressEvent) => void }): ScoreOutcome {
+export function scoreRefVosFiles(o: {
+  gt: string;
+  pred: string;
+  maskDict?: string;
+  strict: boolean;
+  onProgress?: (e: ScoreProgressEvent) => void;
+}): ScoreOutcome {
   const files = resolveRefVosGt(o.gt, o.maskDict);
   const meta = readJson(files.meta) as MetaExpressions;
-  if (!meta?.videos) throw new InvalidMetricInputError(files.meta, undefined, 'missing "videos"', '{"videos": {video: {frames, expressions}}}', 'no videos key');
+  if (!meta?.videos)
+    throw new InvalidMetricInputError(
+      files.meta,
+      undefined,
+      'missing "videos"',
+      '{"videos": {video: {frames, expressions}}}',
+      'no videos key',
+    );
   const maskDict = readJson(files.masks) as Record<string, RleOrNull[]>;
   const readPred = predictionReader(o.pred);
   const jobs: { video: string; exp: string }[] = [];
-  for (const [video, v] of Object.entries(meta.videos)) for (const exp of Object.keys(v.expressions)) jobs.push({ video, exp });
+  for (const [video, v] of Object.entries(meta.videos))
+    for (const exp of Object.keys(v.expressions)) jobs.push({ video, exp });
   o.onProgress?.({ type: 'score-start', total: jobs.length, label: 'refvos' });
   const scores: ExpressionScore[] = [];
   const perItem: unknown[] = [];
@@ -81,13 +133,29 @@ export function scoreRefVosFiles(o: { gt: string; pred: string; maskDict?: strin
       let gt: BinaryMask | undefined;
       for (const a of annoIds) {
         const list = maskDict[a];
-        if (!list) throw new InvalidMetricInputError(files.masks, `${video}/${exp}`, `annotation id ${a} missing from mask_dict.json`, 'an entry per anno_id', 'none');
+        if (!list)
+          throw new InvalidMetricInputError(
+            files.masks,
+            `${video}/${exp}`,
+            `annotation id ${a} missing from mask_dict.json`,
+            'an entry per anno_id',
+            'none',
+          );
         const r = list[t];
-        if (r === undefined) throw new InvalidMetricInputError(files.masks, `${video}/${exp}`, `annotation ${a} has no entry for frame ${t}`, `${v.frames.length} entries`, String(list.length));
+        if (r === undefined)
+          throw new InvalidMetricInputError(
+            files.masks,
+            `${video}/${exp}`,
+            `annotation ${a} has no entry for frame ${t}`,
+            `${v.frames.length} entries`,
+            String(list.length),
+          );
         if (r === null) continue;
         const m = decodeRle(r, files.masks, t);
         if (!gt) gt = m;
-        else for (let k = 0; k < m.data.length; k++) (gt.data as Uint8Array)[k] = (gt.data[k] as number) + (m.data[k] as number);
+        else
+          for (let k = 0; k < m.data.length; k++)
+            (gt.data as Uint8Array)[k] = (gt.data[k] as number) + (m.data[k] as number);
       }
       const size = gt ?? gtFrames[0];
       const p = readPred(video, exp, frame, t, size?.width ?? 0, size?.height ?? 0);
@@ -100,21 +168,44 @@ export function scoreRefVosFiles(o: { gt: string; pred: string; maskDict?: strin
     scores.push(s);
     const b = biForeJF(gtFrames, predFrames, frames);
     bi.push(b);
-    perItem.push({ video, expression: exp, ...(e.type_id === undefined ? {} : { type_id: e.type_id }), J: s.Je, F: s.Fe, 'J&F': (s.Je + s.Fe) / 2, JF_bi_fore: b.JFbiFore, bi_fore_status: b.status });
+    perItem.push({
+      video,
+      expression: exp,
+      ...(e.type_id === undefined ? {} : { type_id: e.type_id }),
+      J: s.Je,
+      F: s.Fe,
+      'J&F': (s.Je + s.Fe) / 2,
+      JF_bi_fore: b.JFbiFore,
+      bi_fore_status: b.status,
+    });
     o.onProgress?.({ type: 'score-progress', done: i + 1, total: jobs.length });
   });
   o.onProgress?.({ type: 'score-end', total: jobs.length });
   const mevis = aggregateMevis(scores);
-  const metrics: Record<string, number | null | Record<string, unknown>> = { J: mevis.J, F: mevis.F, 'J&F': mevis['J&F'], printed: mevis.printed, bi_fore: aggregateBiFore(bi) };
-  const rows: { label: string; values: (number | null)[] }[] = [{ label: 'all', values: [mevis.printed['J&F'], mevis.printed.J, mevis.printed.F] }];
+  const metrics: Record<string, number | null | Record<string, unknown>> = {
+    J: mevis.J,
+    F: mevis.F,
+    'J&F': mevis['J&F'],
+    printed: mevis.printed,
+    bi_fore: aggregateBiFore(bi),
+  };
+  const rows: { label: string; values: (number | null)[] }[] = [
+    { label: 'all', values: [mevis.printed['J&F'], mevis.printed.J, mevis.printed.F] },
+  ];
   if (hasType) {
     const revos = aggregateRevos(scores);
     metrics.revos = revos;
     const r2 = (x: number) => Number(x.toFixed(2));
     rows.length = 0;
     rows.push(
-      { label: 'referring', values: [r2(revos.referring['J&F']), r2(revos.referring.J), r2(revos.referring.F)] },
-      { label: 'reasoning', values: [r2(revos.reasoning['J&F']), r2(revos.reasoning.J), r2(revos.reasoning.F)] },
+      {
+        label: 'referring',
+        values: [r2(revos.referring['J&F']), r2(revos.referring.J), r2(revos.referring.F)],
+      },
+      {
+        label: 'reasoning',
+        values: [r2(revos.reasoning['J&F']), r2(revos.reasoning.J), r2(revos.reasoning.F)],
+      },
       { label: 'overall', values: [r2(revos.overall['J&F']), r2(revos.overall.J), r2(revos.overall.F)] },
     );
   }
@@ -124,7 +215,8 @@ export function scoreRefVosFiles(o: { gt: string; pred: string; maskDict?: strin
       version: 1,
       benchmark: 'refvos',
       mode: o.strict ? 'strict' : 'official',
-      units: 'fractions for J/F/J&F (printed: percent, 2 decimals); metrics.revos in percent as eval_revos.py',
+      units:
+        'fractions for J/F/J&F (printed: percent, 2 decimals); metrics.revos in percent as eval_revos.py',
       metrics,
       per_item: perItem,
       unavailable: [],

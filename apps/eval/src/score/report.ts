@@ -26,11 +26,24 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 }
 
 /** A plain text table: one header row, one value row per line of `rows`. */
-export function formatTable(title: string, columns: readonly string[], rows: readonly { label: string; values: readonly (number | null | string)[] }[]): string {
-  const fmt = (v: number | null | string): string => (v === null ? 'n/a' : typeof v === 'number' ? String(v) : v);
+export function formatTable(
+  title: string,
+  columns: readonly string[],
+  rows: readonly { label: string; values: readonly (number | null | string)[] }[],
+): string {
+  const fmt = (v: number | null | string): string =>
+    v === null ? 'n/a' : typeof v === 'number' ? pythonFloatString(v) : v;
   const labelWidth = Math.max(0, ...rows.map((r) => r.label.length));
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => fmt(r.values[i] ?? null).length)));
+  const widths = columns.map((c, i) =>
+    Math.max(c.length, ...rows.map((r) => fmt(r.values[i] ?? null).length)),
+  );
   const line = (label: string, cells: readonly string[]) =>
     `${label.padEnd(labelWidth)}${labelWidth ? '  ' : ''}${cells.map((c, i) => c.padStart(widths[i] as number)).join('  ')}`;
   return [title, line('', columns), ...rows.map((r) => line(r.label, r.values.map(fmt)))].join('\n');
+}
+
+/** Python's `str(float)` for the numbers the official scripts print: `9.0`, not JS's `9`. */
+export function pythonFloatString(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  return String(x);
 }

@@ -31,7 +31,13 @@ export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new InvalidMetricInputError(path, undefined, `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, 'an existing readable file', 'unreadable');
+    throw new InvalidMetricInputError(
+      path,
+      undefined,
+      `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+      'an existing readable file',
+      'unreadable',
+    );
   }
 }
 
@@ -40,13 +46,23 @@ export function readJson(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new InvalidMetricInputError(path, undefined, `not valid JSON (${(cause as Error).message})`, 'a JSON file', 'unparsable text');
+    throw new InvalidMetricInputError(
+      path,
+      undefined,
+      `not valid JSON (${(cause as Error).message})`,
+      'a JSON file',
+      'unparsable text',
+    );
   }
 }
 
 /** Charades-STA as TimeChat's eval_tvg.py (`--sample`: only predicted ids; `all`: every GT id). */
 export function scoreCharadesFiles(o: CommonOptions & { readonly allGt?: boolean }): ScoreOutcome {
-  const queries = charadesQueriesFromFiles(readJson(o.gt), readJson(o.pred), { sample: !o.allGt, gtPath: o.gt, predPath: o.pred });
+  const queries = charadesQueriesFromFiles(readJson(o.gt), readJson(o.pred), {
+    sample: !o.allGt,
+    gtPath: o.gt,
+    predPath: o.pred,
+  });
   const r = scoreCharades(queries, o.pred);
   const m = r.metrics;
   return {
@@ -61,9 +77,11 @@ export function scoreCharadesFiles(o: CommonOptions & { readonly allGt?: boolean
       unavailable: [],
       inputs: { gt: o.gt, pred: o.pred },
     },
-    table: formatTable(`Charades-STA (${r.count} queries)`, ['R1@0.3', 'R1@0.5', 'R1@0.7', 'mIoU'], [
-      { label: '', values: [m['R1@0.3'], m['R1@0.5'], m['R1@0.7'], Number(m.mIoU.toFixed(2))] },
-    ]),
+    table: formatTable(
+      `Charades-STA (${r.count} queries)`,
+      ['R1@0.3', 'R1@0.5', 'R1@0.7', 'mIoU'],
+      [{ label: '', values: [m['R1@0.3'], m['R1@0.5'], m['R1@0.7'], Number(m.mIoU.toFixed(2))] }],
+    ),
   };
 }
 
@@ -71,16 +89,31 @@ export function scoreCharadesFiles(o: CommonOptions & { readonly allGt?: boolean
 export function scoreQvhFiles(o: CommonOptions & { readonly sharedQids?: boolean }): ScoreOutcome {
   const gts = parseJsonOrJsonl<QvhGtItem>(readText(o.gt), o.gt);
   const preds = parseJsonOrJsonl<QvhPredItem>(readText(o.pred), o.pred);
-  const r = scoreQvHighlights(preds, gts, { qidMatch: o.sharedQids ? 'shared' : 'exact', gtPath: o.gt, predPath: o.pred });
+  const r = scoreQvHighlights(preds, gts, {
+    qidMatch: o.sharedQids ? 'shared' : 'exact',
+    gtPath: o.gt,
+    predPath: o.pred,
+  });
   const b = r.brief;
   const rows: { label: string; values: (number | null)[] }[] = [];
   const hasMr = b['MR-full-mAP'] !== undefined;
   const hasHl = b['HL-min-VeryGood-mAP'] !== undefined;
-  const columns = [...(hasMr ? ['R1@0.5', 'R1@0.7', 'mAP@0.5', 'mAP@0.75', 'mAP'] : []), ...(hasHl ? ['HD mAP', 'HIT@1'] : [])];
+  const columns = [
+    ...(hasMr ? ['R1@0.5', 'R1@0.7', 'mAP@0.5', 'mAP@0.75', 'mAP'] : []),
+    ...(hasHl ? ['HD mAP', 'HIT@1'] : []),
+  ];
   rows.push({
     label: '',
     values: [
-      ...(hasMr ? [b['MR-full-R1@0.5'], b['MR-full-R1@0.7'], b['MR-full-mAP@0.5'], b['MR-full-mAP@0.75'], b['MR-full-mAP']] : []),
+      ...(hasMr
+        ? [
+            b['MR-full-R1@0.5'],
+            b['MR-full-R1@0.7'],
+            b['MR-full-mAP@0.5'],
+            b['MR-full-mAP@0.75'],
+            b['MR-full-mAP'],
+          ]
+        : []),
       ...(hasHl ? [b['HL-min-VeryGood-mAP'], b['HL-min-VeryGood-Hit1']] : []),
     ].map((v) => v ?? null),
   });
@@ -101,7 +134,9 @@ export function scoreQvhFiles(o: CommonOptions & { readonly sharedQids?: boolean
 }
 
 /** YouCook2 dense captioning as TimeChat's eval_dvc.py. */
-export async function scoreYouCook2Files(o: CommonOptions & { readonly meteorJar?: string }): Promise<ScoreOutcome> {
+export async function scoreYouCook2Files(
+  o: CommonOptions & { readonly meteorJar?: string },
+): Promise<ScoreOutcome> {
   const videos = dvcVideosFromFiles(readJson(o.gt), readJson(o.pred), o.gt, o.pred);
   o.onProgress?.({ type: 'score-start', total: videos.length, label: 'youcook2' });
   const r = await scoreYouCook2(videos, {
@@ -117,14 +152,17 @@ export async function scoreYouCook2Files(o: CommonOptions & { readonly meteorJar
       version: 1,
       benchmark: 'youcook2',
       mode: o.strict ? 'strict' : 'official',
-      units: 'fractions in [0,1] (eval_dvc.py prints x100 rounded to 1 decimal: see metrics.printed); n_preds is a count',
+      units:
+        'fractions in [0,1] (eval_dvc.py prints x100 rounded to 1 decimal: see metrics.printed); n_preds is a count',
       metrics: { ...r.metrics, printed: p },
       per_item: r.perItem,
       unavailable: r.unavailable,
       inputs: { gt: o.gt, pred: o.pred },
     },
-    table: formatTable(`YouCook2 dense captioning (${videos.length} videos, x100)`, ['SODA_c', 'CIDEr', 'METEOR', 'F1'], [
-      { label: '', values: [p.SODA_c ?? null, p.CIDEr ?? null, p.METEOR ?? null, p.F1 ?? null] },
-    ]),
+    table: formatTable(
+      `YouCook2 dense captioning (${videos.length} videos, x100)`,
+      ['SODA_c', 'CIDEr', 'METEOR', 'F1'],
+      [{ label: '', values: [p.SODA_c ?? null, p.CIDEr ?? null, p.METEOR ?? null, p.F1 ?? null] }],
+    ),
   };
 }

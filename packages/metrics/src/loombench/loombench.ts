@@ -38,13 +38,33 @@ export interface LoomBenchFile {
 export function parseLoomBenchFile(json: unknown, path: string, kind: 'gt' | 'pred'): LoomBenchFile {
   const f = json as Partial<LoomBenchFile>;
   if (!f || f.format !== LOOMBENCH_FORMAT) {
-    throw new InvalidMetricInputError(path, undefined, 'not a LoomBench file', `"format": "${LOOMBENCH_FORMAT}"`, JSON.stringify(f?.format));
+    throw new InvalidMetricInputError(
+      path,
+      undefined,
+      'not a LoomBench file',
+      `"format": "${LOOMBENCH_FORMAT}"`,
+      JSON.stringify(f?.format),
+    );
   }
   if (f.version !== LOOMBENCH_VERSION) {
-    throw new InvalidMetricInputError(path, undefined, 'unsupported LoomBench format version', String(LOOMBENCH_VERSION), JSON.stringify(f.version));
+    throw new InvalidMetricInputError(
+      path,
+      undefined,
+      'unsupported LoomBench format version',
+      String(LOOMBENCH_VERSION),
+      JSON.stringify(f.version),
+    );
   }
-  if (f.kind !== kind) throw new InvalidMetricInputError(path, undefined, 'wrong file kind', `"kind": "${kind}"`, JSON.stringify(f.kind));
-  if (!Array.isArray(f.items)) throw new InvalidMetricInputError(path, undefined, 'missing "items"', 'a list of items', typeof f.items);
+  if (f.kind !== kind)
+    throw new InvalidMetricInputError(
+      path,
+      undefined,
+      'wrong file kind',
+      `"kind": "${kind}"`,
+      JSON.stringify(f.kind),
+    );
+  if (!Array.isArray(f.items))
+    throw new InvalidMetricInputError(path, undefined, 'missing "items"', 'a list of items', typeof f.items);
   return f as LoomBenchFile;
 }
 
@@ -65,15 +85,32 @@ export interface LoomBenchResult {
   readonly counts: Record<LoomBenchTask, number>;
 }
 
-function decodeMasks(list: readonly (CocoRle | null)[], path: string, id: string, size: { width: number; height: number } | undefined): BinaryMask[] {
+function decodeMasks(
+  list: readonly (CocoRle | null)[],
+  path: string,
+  id: string,
+  size: { width: number; height: number } | undefined,
+): BinaryMask[] {
   const decoded = list.map((r, t) => (r === null ? null : decodeRle(r, `${path} (item ${id})`, t)));
   const first = decoded.find((m) => m !== null) ?? (size ? emptyMask(size.width, size.height) : undefined);
-  if (!first) throw new InvalidMetricInputError(path, id, 'every mask is null and no size is known', 'at least one RLE mask (it carries the frame size)', 'all null');
+  if (!first)
+    throw new InvalidMetricInputError(
+      path,
+      id,
+      'every mask is null and no size is known',
+      'at least one RLE mask (it carries the frame size)',
+      'all null',
+    );
   return decoded.map((m) => m ?? emptyMask(first.width, first.height));
 }
 
 /** Scores LoomBench predictions against ground truth (items matched by id; every GT item needs a prediction). */
-export function scoreLoomBench(gt: LoomBenchFile, pred: LoomBenchFile, paths = { gt: '<gt>', pred: '<pred>' }, onItem?: (done: number, total: number) => void): LoomBenchResult {
+export function scoreLoomBench(
+  gt: LoomBenchFile,
+  pred: LoomBenchFile,
+  paths = { gt: '<gt>', pred: '<pred>' },
+  onItem?: (done: number, total: number) => void,
+): LoomBenchResult {
   const predById = new Map(pred.items.map((p) => [p.id, p]));
   const perItem: LoomBenchPerItem[] = [];
   const whenIoU: number[] = [];
@@ -84,25 +121,65 @@ export function scoreLoomBench(gt: LoomBenchFile, pred: LoomBenchFile, paths = {
   const counts: Record<LoomBenchTask, number> = { when: 0, where: 0, combined: 0 };
   gt.items.forEach((g, i) => {
     const p = predById.get(g.id);
-    if (!p) throw new InvalidMetricInputError(paths.pred, g.id, 'GT item has no prediction', 'an item with the same id', 'missing');
+    if (!p)
+      throw new InvalidMetricInputError(
+        paths.pred,
+        g.id,
+        'GT item has no prediction',
+        'an item with the same id',
+        'missing',
+      );
     const task = g.task;
     if (task !== 'when' && task !== 'where' && task !== 'combined') {
-      throw new InvalidMetricInputError(paths.gt, g.id, 'unknown task', '"when", "where" or "combined"', JSON.stringify(task));
+      throw new InvalidMetricInputError(
+        paths.gt,
+        g.id,
+        'unknown task',
+        '"when", "where" or "combined"',
+        JSON.stringify(task),
+      );
     }
     counts[task]++;
     let tIoU: number | undefined;
     if (task === 'when' || task === 'combined') {
-      if (!g.span) throw new InvalidMetricInputError(paths.gt, g.id, 'missing GT span', '[startSeconds, endSeconds]', 'none');
+      if (!g.span)
+        throw new InvalidMetricInputError(
+          paths.gt,
+          g.id,
+          'missing GT span',
+          '[startSeconds, endSeconds]',
+          'none',
+        );
       tIoU = p.span ? charadesIoU(g.span, p.span) : 0;
-      if (Number.isNaN(tIoU)) throw new InvalidMetricInputError(paths.pred, g.id, 'zero-length GT and predicted span at the same time', 'spans with a non-zero hull', JSON.stringify(p.span));
+      if (Number.isNaN(tIoU))
+        throw new InvalidMetricInputError(
+          paths.pred,
+          g.id,
+          'zero-length GT and predicted span at the same time',
+          'spans with a non-zero hull',
+          JSON.stringify(p.span),
+        );
       (task === 'when' ? whenIoU : combinedIoU).push(tIoU);
     }
     if (task === 'when') {
       perItem.push({ id: g.id, task, tIoU: tIoU as number });
     } else {
-      if (!g.masks) throw new InvalidMetricInputError(paths.gt, g.id, 'missing GT masks', 'one RLE (or null) per frame', 'none');
+      if (!g.masks)
+        throw new InvalidMetricInputError(
+          paths.gt,
+          g.id,
+          'missing GT masks',
+          'one RLE (or null) per frame',
+          'none',
+        );
       if (!p.masks || p.masks.length !== g.masks.length) {
-        throw new InvalidMetricInputError(paths.pred, g.id, 'predicted masks do not cover the GT frames', `${g.masks.length} masks`, String(p.masks?.length ?? 0));
+        throw new InvalidMetricInputError(
+          paths.pred,
+          g.id,
+          'predicted masks do not cover the GT frames',
+          `${g.masks.length} masks`,
+          String(p.masks?.length ?? 0),
+        );
       }
       const gm = decodeMasks(g.masks, paths.gt, g.id, undefined);
       const pm = decodeMasks(p.masks, paths.pred, g.id, gm[0]);
@@ -115,14 +192,23 @@ export function scoreLoomBench(gt: LoomBenchFile, pred: LoomBenchFile, paths = {
         const b = biForeJF(gm, pm, frames);
         combined.push(b);
         combinedStd.push(s);
-        perItem.push({ id: g.id, task, tIoU: tIoU as number, J: s.Je, F: s.Fe, 'J&F': (s.Je + s.Fe) / 2, biFore: b });
+        perItem.push({
+          id: g.id,
+          task,
+          tIoU: tIoU as number,
+          J: s.Je,
+          F: s.Fe,
+          'J&F': (s.Je + s.Fe) / 2,
+          biFore: b,
+        });
       }
     }
     onItem?.(i + 1, gt.items.length);
   });
   const metrics: Record<string, number | null> = {};
   if (whenIoU.length > 0) {
-    for (const t of [0.3, 0.5, 0.7]) metrics[`when.R1@${t}`] = whenIoU.filter((x) => x >= t).length / whenIoU.length;
+    for (const t of [0.3, 0.5, 0.7])
+      metrics[`when.R1@${t}`] = whenIoU.filter((x) => x >= t).length / whenIoU.length;
     metrics['when.mIoU'] = numpyMean(whenIoU);
   }
   if (where.length > 0) {

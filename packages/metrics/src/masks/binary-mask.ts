@@ -37,6 +37,11 @@ export function maskArea(mask: BinaryMask): number {
 /** Throws a typed error unless both masks have the same size. */
 export function assertSameSize(a: BinaryMask, b: BinaryMask, path = '<memory>', frameIndex?: number): void {
   if (a.width !== b.width || a.height !== b.height) {
-    throw new MaskFormatError(path, `a ${a.width}x${a.height} mask (the ground truth size)`, `${b.width}x${b.height}`, frameIndex);
+    throw new MaskFormatError(
+      path,
+      `a ${a.width}x${a.height} mask (the ground truth size)`,
+      `${b.width}x${b.height}`,
+      frameIndex,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MaskFormatError } from '../errors/index.js';
 import { emptyMask, maskArea } from './binary-mask.js';
-import { readLabelPng, labelsToMask, writeLabelPng, writeMaskPng } from './png-mask.js';
+import { labelsToMask, readLabelPng, writeLabelPng, writeMaskPng } from './png-mask.js';
 import { decodeRle, encodeRle, maskToRunLengths, runLengthsToString, stringToRunLengths } from './rle.js';
 
 function randomMask(w: number, h: number, seed: number) {
@@ -27,7 +27,12 @@ describe('COCO RLE (pycocotools conventions)', () => {
     // column-major flatten: (0,0)(1,0) (0,1)(1,1) (0,2)(1,2) = 0 0 1 0 1 1
     expect(maskToRunLengths(m)).toEqual([2, 1, 1, 2]);
     expect(encodeRle(m).size).toEqual([2, 3]);
-    for (const [w, h, seed] of [[17, 9, 1], [64, 48, 2], [1, 1, 3], [200, 3, 4]] as const) {
+    for (const [w, h, seed] of [
+      [17, 9, 1],
+      [64, 48, 2],
+      [1, 1, 3],
+      [200, 3, 4],
+    ] as const) {
       const r = randomMask(w, h, seed);
       const enc = encodeRle(r);
       expect(stringToRunLengths(enc.counts as string)).toEqual(maskToRunLengths(r));

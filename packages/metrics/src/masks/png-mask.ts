@@ -13,7 +13,14 @@ export interface LabelImage {
 
 /** The DAVIS palette's first entries (0 black, 1 dark red, 2 dark green, …) used when writing label PNGs. */
 export const DAVIS_PALETTE: readonly (readonly [number, number, number])[] = [
-  [0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0], [0, 0, 128], [128, 0, 128], [0, 128, 128], [128, 128, 128],
+  [0, 0, 0],
+  [128, 0, 0],
+  [0, 128, 0],
+  [128, 128, 0],
+  [0, 0, 128],
+  [128, 0, 128],
+  [0, 128, 128],
+  [128, 128, 128],
 ];
 
 /**
@@ -66,7 +73,10 @@ export function labelsToMask(img: LabelImage, objectId?: number): BinaryMask {
 export function writeLabelPng(img: { width: number; height: number; labels: Uint8Array }): Uint8Array {
   let max = 0;
   for (const l of img.labels) if (l > max) max = l;
-  const palette = Array.from({ length: Math.max(max + 1, 2) }, (_, i) => [...(DAVIS_PALETTE[i] ?? [i, i, i])] as [number, number, number]);
+  const palette = Array.from(
+    { length: Math.max(max + 1, 2) },
+    (_, i) => [...(DAVIS_PALETTE[i] ?? [i, i, i])] as [number, number, number],
+  );
   return encode({ width: img.width, height: img.height, data: img.labels, depth: 8, channels: 1, palette });
 }
 

@@ -56,9 +56,11 @@ export function stringToRunLengths(s: string, path = '<rle>'): number[] {
     let k = 0;
     let more = true;
     while (more) {
-      if (p >= s.length) throw new MaskFormatError(path, 'a complete compressed RLE string', `a string truncated at ${p}`);
+      if (p >= s.length)
+        throw new MaskFormatError(path, 'a complete compressed RLE string', `a string truncated at ${p}`);
       const c = s.charCodeAt(p) - 48;
-      if (c < 0 || c > 63) throw new MaskFormatError(path, 'RLE characters in "0".."o"', JSON.stringify(s[p]));
+      if (c < 0 || c > 63)
+        throw new MaskFormatError(path, 'RLE characters in "0".."o"', JSON.stringify(s[p]));
       x |= (c & 0x1f) << (5 * k);
       more = (c & 0x20) !== 0;
       p++;
@@ -79,7 +81,12 @@ export function encodeRle(mask: BinaryMask): CocoRle {
 /** Decodes COCO RLE (string or list counts) into a row-major binary mask. */
 export function decodeRle(rle: CocoRle, path = '<rle>', frameIndex?: number): BinaryMask {
   if (!rle || !Array.isArray(rle.size) || rle.size.length !== 2) {
-    throw new MaskFormatError(path, 'an RLE object {"size": [height, width], "counts": ...}', JSON.stringify(rle)?.slice(0, 60) ?? String(rle), frameIndex);
+    throw new MaskFormatError(
+      path,
+      'an RLE object {"size": [height, width], "counts": ...}',
+      JSON.stringify(rle)?.slice(0, 60) ?? String(rle),
+      frameIndex,
+    );
   }
   const [h, w] = rle.size;
   const counts = typeof rle.counts === 'string' ? stringToRunLengths(rle.counts, path) : rle.counts;
@@ -89,7 +96,12 @@ export function decodeRle(rle: CocoRle, path = '<rle>', frameIndex?: number): Bi
   let v = 0;
   for (const c of counts) {
     if (c < 0 || pos + c > total) {
-      throw new MaskFormatError(path, `run lengths summing to ${total} (${h}x${w})`, `a run reaching ${pos + c}`, frameIndex);
+      throw new MaskFormatError(
+        path,
+        `run lengths summing to ${total} (${h}x${w})`,
+        `a run reaching ${pos + c}`,
+        frameIndex,
+      );
     }
     if (v === 1) {
       for (let i = pos; i < pos + c; i++) {
@@ -100,6 +112,7 @@ export function decodeRle(rle: CocoRle, path = '<rle>', frameIndex?: number): Bi
     pos += c;
     v ^= 1;
   }
-  if (pos !== total) throw new MaskFormatError(path, `run lengths summing to ${total} (${h}x${w})`, `${pos}`, frameIndex);
+  if (pos !== total)
+    throw new MaskFormatError(path, `run lengths summing to ${total} (${h}x${w})`, `${pos}`, frameIndex);
   return { width: w, height: h, data };
 }

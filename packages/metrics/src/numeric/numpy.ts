@@ -18,7 +18,9 @@ export function numpySum(values: ArrayLike<number>, start = 0, end = values.leng
       for (let j = 0; j < 8; j++) r[j] = (r[j] as number) + (values[start + i + j] as number);
     }
     let res =
-      ((r[0] as number) + (r[1] as number) + ((r[2] as number) + (r[3] as number))) +
+      (r[0] as number) +
+      (r[1] as number) +
+      ((r[2] as number) + (r[3] as number)) +
       ((r[4] as number) + (r[5] as number) + ((r[6] as number) + (r[7] as number)));
     for (; i < n; i++) res += values[start + i] as number;
     return res;

@@ -31,7 +31,14 @@ describe('referring-VOS aggregation', () => {
     expect(r.printed['J&F']).toBe(43.75);
   });
   it('ReVOS rounds per expression first, and overall is the mean of the two subset means', () => {
-    const mk = (id: string, Je: number, Fe: number, typeId: number) => ({ id, J: new Float64Array(), F: new Float64Array(), Je, Fe, typeId });
+    const mk = (id: string, Je: number, Fe: number, typeId: number) => ({
+      id,
+      J: new Float64Array(),
+      F: new Float64Array(),
+      Je,
+      Fe,
+      typeId,
+    });
     const r = aggregateRevos([
       mk('r1', 0.123456, 0.5, 0),
       mk('r2', 0.5, 0.5, 0),
@@ -81,7 +88,19 @@ describe('bidirectional foreground J&F (spatial spec §5)', () => {
     expect(agg.excluded).toBe(2);
   });
   it('dataset level: harmonic mean of the means reproduces the paper rows HM(48.0, 26.0) = 33.7', () => {
-    const fake = (JFp: number, JFg: number) => ({ Jp: JFp, Fp: JFp, Jg: JFg, Fg: JFg, JFp, JFg, JFbiFore: (2 * JFp * JFg) / (JFp + JFg), JFbiForeFallback: 0, status: 'ok' as const, predSpan: null, gtSpan: null });
+    const fake = (JFp: number, JFg: number) => ({
+      Jp: JFp,
+      Fp: JFp,
+      Jg: JFg,
+      Fg: JFg,
+      JFp,
+      JFg,
+      JFbiFore: (2 * JFp * JFg) / (JFp + JFg),
+      JFbiForeFallback: 0,
+      status: 'ok' as const,
+      predSpan: null,
+      gtSpan: null,
+    });
     const agg = aggregateBiFore([fake(0.4, 0.3), fake(0.56, 0.22)]);
     expect(agg.JFp).toBeCloseTo(0.48, 15);
     expect(agg.JFg).toBeCloseTo(0.26, 15);
@@ -93,7 +112,11 @@ describe('bidirectional foreground J&F (spatial spec §5)', () => {
 describe('RefCOCO cIoU / gIoU', () => {
   it('cIoU pools intersections and unions; gIoU averages per expression with both-empty = 1; no [SEG] = empty mask', () => {
     const gt1 = box(0, 0, 4, 4); // 16 px
-    const items = [refcocoCounts(gt1, box(0, 0, 4, 2)), refcocoCounts(none(), none()), refcocoCounts(box(0, 0, 2, 2), null)];
+    const items = [
+      refcocoCounts(gt1, box(0, 0, 4, 2)),
+      refcocoCounts(none(), none()),
+      refcocoCounts(box(0, 0, 2, 2), null),
+    ];
     const r = scoreRefCoco(items);
     expect(r.cIoU).toBe(8 / 20);
     expect(r.gIoU).toBeCloseTo((0.5 + 1 + 0) / 3, 15);

@@ -34,13 +34,18 @@ export interface BiForeScore {
   readonly gtSpan: { first: number; last: number } | null;
 }
 
-const spanMean = (v: Float64Array, s: { first: number; last: number }): number => numpyMean(v.subarray(s.first, s.last + 1));
+const spanMean = (v: Float64Array, s: { first: number; last: number }): number =>
+  numpyMean(v.subarray(s.first, s.last + 1));
 
 /**
  * J_p/F_p = mean per-frame DAVIS J/F over Loc(P) (inclusive span of predicted foreground), J_g/F_g over Loc(G);
  * J&F_bi-fore = ((J_p+F_p)(J_g+F_g)) / ((J_p+F_p)+(J_g+F_g)). Edge cases as the spec decides.
  */
-export function biForeJF(gt: readonly BinaryMask[], pred: readonly BinaryMask[], frames: ExpressionFrameScores): BiForeScore {
+export function biForeJF(
+  gt: readonly BinaryMask[],
+  pred: readonly BinaryMask[],
+  frames: ExpressionFrameScores,
+): BiForeScore {
   const gtSpan = foregroundSpan(gt);
   const predSpan = foregroundSpan(pred);
   const Jg = gtSpan ? spanMean(frames.J, gtSpan) : 0;

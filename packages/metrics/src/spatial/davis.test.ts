@@ -15,7 +15,12 @@ interface GoldenCase {
   J: number | null;
   F: number;
 }
-const golden = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/spatial/davis-golden.json'), 'utf8')) as { cases: GoldenCase[] };
+const golden = JSON.parse(
+  readFileSync(
+    join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/spatial/davis-golden.json'),
+    'utf8',
+  ),
+) as { cases: GoldenCase[] };
 
 describe('per-frame J and F against the official DAVIS functions (golden file)', () => {
   for (const c of golden.cases) {

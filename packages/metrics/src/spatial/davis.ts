@@ -42,7 +42,10 @@ export function boundaryMap(mask: BinaryMask): { map: Uint8Array; count: number 
       } else if (x === w - 1) {
         b = (data[row + w + x] !== 0) !== v;
       } else {
-        b = (data[row + x + 1] !== 0) !== v || (data[row + w + x] !== 0) !== v || (data[row + w + x + 1] !== 0) !== v;
+        b =
+          (data[row + x + 1] !== 0) !== v ||
+          (data[row + w + x] !== 0) !== v ||
+          (data[row + w + x + 1] !== 0) !== v;
       }
       if (b) {
         map[row + x] = 1;
@@ -126,31 +129,35 @@ export function foregroundBox(mask: BinaryMask): PixelBox | null {
   if (words) {
     for (let k = 0; k < words.length && first < 0; k++) {
       if (words[k] === 0) continue;
-      for (let b = k << 2; b < (k << 2) + 4; b++) if (data[b] !== 0) {
-        first = b;
-        break;
-      }
+      for (let b = k << 2; b < (k << 2) + 4; b++)
+        if (data[b] !== 0) {
+          first = b;
+          break;
+        }
     }
     for (let b = words.length << 2; b < len && first < 0; b++) if (data[b] !== 0) first = b;
     if (first < 0) return null;
     for (let b = len - 1; b >= words.length << 2 && last < 0; b--) if (data[b] !== 0) last = b;
     for (let k = words.length - 1; k >= 0 && last < 0; k--) {
       if (words[k] === 0) continue;
-      for (let b = (k << 2) + 3; b >= k << 2; b--) if (data[b] !== 0) {
+      for (let b = (k << 2) + 3; b >= k << 2; b--)
+        if (data[b] !== 0) {
+          last = b;
+          break;
+        }
+    }
+  } else {
+    for (let b = 0; b < len; b++)
+      if (data[b] !== 0) {
+        first = b;
+        break;
+      }
+    if (first < 0) return null;
+    for (let b = len - 1; b >= 0; b--)
+      if (data[b] !== 0) {
         last = b;
         break;
       }
-    }
-  } else {
-    for (let b = 0; b < len; b++) if (data[b] !== 0) {
-      first = b;
-      break;
-    }
-    if (first < 0) return null;
-    for (let b = len - 1; b >= 0; b--) if (data[b] !== 0) {
-      last = b;
-      break;
-    }
   }
   const y0 = (first / w) | 0;
   const y1 = (last / w) | 0;
@@ -158,14 +165,16 @@ export function foregroundBox(mask: BinaryMask): PixelBox | null {
   let x1 = -1;
   for (let y = y0; y <= y1; y++) {
     const row = y * w;
-    for (let x = 0; x < x0; x++) if (data[row + x] !== 0) {
-      x0 = x;
-      break;
-    }
-    for (let x = w - 1; x > x1; x--) if (data[row + x] !== 0) {
-      x1 = x;
-      break;
-    }
+    for (let x = 0; x < x0; x++)
+      if (data[row + x] !== 0) {
+        x0 = x;
+        break;
+      }
+    for (let x = w - 1; x > x1; x--)
+      if (data[row + x] !== 0) {
+        x1 = x;
+        break;
+      }
   }
   return { y0, y1, x0, x1 };
 }
@@ -173,14 +182,26 @@ export function foregroundBox(mask: BinaryMask): PixelBox | null {
 function hull(a: PixelBox | null, b: PixelBox | null): PixelBox | null {
   if (!a) return b;
   if (!b) return a;
-  return { y0: Math.min(a.y0, b.y0), y1: Math.max(a.y1, b.y1), x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1) };
+  return {
+    y0: Math.min(a.y0, b.y0),
+    y1: Math.max(a.y1, b.y1),
+    x0: Math.min(a.x0, b.x0),
+    x1: Math.max(a.x1, b.x1),
+  };
 }
 
 /**
  * `_seg2bmap` restricted to a region (boundary pixels of a mask whose foreground lies in `box` can only be in
  * [y0-1, y1] x [x0-1, x1]). Writes 1s into `out` (region-local, row-major, size rh x rw) and returns the count.
  */
-function regionBoundary(mask: BinaryMask, ry0: number, rx0: number, rh: number, rw: number, out: Uint8Array): number {
+function regionBoundary(
+  mask: BinaryMask,
+  ry0: number,
+  rx0: number,
+  rh: number,
+  rw: number,
+  out: Uint8Array,
+): number {
   const { width: w, height: h, data } = mask;
   out.fill(0, 0, rh * rw);
   let count = 0;
@@ -196,7 +217,11 @@ function regionBoundary(mask: BinaryMask, ry0: number, rx0: number, rh: number, 
       let b: boolean;
       if (lastRow) b = x < w - 1 && (data[row + x + 1] !== 0) !== v;
       else if (x === w - 1) b = (data[below + x] !== 0) !== v;
-      else b = (data[row + x + 1] !== 0) !== v || (data[below + x] !== 0) !== v || (data[below + x + 1] !== 0) !== v;
+      else
+        b =
+          (data[row + x + 1] !== 0) !== v ||
+          (data[below + x] !== 0) !== v ||
+          (data[below + x + 1] !== 0) !== v;
       if (b) {
         out[orow + lx] = 1;
         count++;
@@ -207,7 +232,14 @@ function regionBoundary(mask: BinaryMask, ry0: number, rx0: number, rh: number, 
 }
 
 /** Stamps disk(r) around every boundary run of `map` (region-local) into `out`, clipped to the region. */
-function regionDilate(map: Uint8Array, rh: number, rw: number, half: Int32Array, r: number, out: Uint8Array): void {
+function regionDilate(
+  map: Uint8Array,
+  rh: number,
+  rw: number,
+  half: Int32Array,
+  r: number,
+  out: Uint8Array,
+): void {
   out.fill(0, 0, rh * rw);
   for (let y = 0; y < rh; y++) {
     const row = y * rw;
@@ -241,7 +273,11 @@ const diskCache = new Map<number, Int32Array>();
  * official `foreground_mask`). Work is confined to the hull of both foreground boxes (plus the 1-px boundary
  * offset), so cost ~ box area + (boundary runs x disk rows) instead of the full frame.
  */
-export function frameScores(gt: BinaryMask, pred: BinaryMask, boundTh = 0.008): { J: number; precision: number; recall: number; F: number } {
+export function frameScores(
+  gt: BinaryMask,
+  pred: BinaryMask,
+  boundTh = 0.008,
+): { J: number; precision: number; recall: number; F: number } {
   assertSameSize(gt, pred);
   const { width: w, height: h } = pred;
   const box = hull(foregroundBox(gt), foregroundBox(pred));
@@ -308,7 +344,11 @@ export function frameScores(gt: BinaryMask, pred: BinaryMask, boundTh = 0.008): 
 }
 
 /** Per-frame boundary precision/recall/F of DAVIS `f_measure` (pred = the official `foreground_mask`). */
-export function boundaryScores(gt: BinaryMask, pred: BinaryMask, boundTh = 0.008): { precision: number; recall: number; F: number } {
+export function boundaryScores(
+  gt: BinaryMask,
+  pred: BinaryMask,
+  boundTh = 0.008,
+): { precision: number; recall: number; F: number } {
   const { precision, recall, F } = frameScores(gt, pred, boundTh);
   return { precision, recall, F };
 }

@@ -2,7 +2,10 @@ import type { BinaryMask } from '../masks/binary-mask.js';
 import { intersectionUnion } from './davis.js';
 
 /** Intersection/union of one RefCOCO expression; a missing prediction (no [SEG]) is an all-zero mask. */
-export function refcocoCounts(gt: BinaryMask, pred: BinaryMask | null): { intersection: number; union: number } {
+export function refcocoCounts(
+  gt: BinaryMask,
+  pred: BinaryMask | null,
+): { intersection: number; union: number } {
   if (pred === null) {
     let u = 0;
     for (const v of gt.data) if (v !== 0) u++;

@@ -12,9 +12,20 @@ export interface ExpressionFrameScores {
 }
 
 /** Scores every frame of one expression; `gt[t]` and `pred[t]` are frame t's masks (same size). */
-export function scoreExpressionFrames(gt: readonly BinaryMask[], pred: readonly BinaryMask[], item = '<expression>', path = '<memory>'): ExpressionFrameScores {
+export function scoreExpressionFrames(
+  gt: readonly BinaryMask[],
+  pred: readonly BinaryMask[],
+  item = '<expression>',
+  path = '<memory>',
+): ExpressionFrameScores {
   if (gt.length !== pred.length) {
-    throw new InvalidMetricInputError(path, item, 'prediction frame count differs from the ground truth', `${gt.length} frames`, String(pred.length));
+    throw new InvalidMetricInputError(
+      path,
+      item,
+      'prediction frame count differs from the ground truth',
+      `${gt.length} frames`,
+      String(pred.length),
+    );
   }
   const J = new Float64Array(gt.length);
   const F = new Float64Array(gt.length);
@@ -36,16 +47,39 @@ export interface ExpressionScore extends ExpressionFrameScores {
 }
 
 export function expressionScore(id: string, frames: ExpressionFrameScores, typeId?: number): ExpressionScore {
-  return { id, ...frames, Je: numpyMean(frames.J), Fe: numpyMean(frames.F), ...(typeId === undefined ? {} : { typeId }) };
+  return {
+    id,
+    ...frames,
+    Je: numpyMean(frames.J),
+    Fe: numpyMean(frames.F),
+    ...(typeId === undefined ? {} : { typeId }),
+  };
 }
 
 /** MeViS / Ref-DAVIS17 / Ref-YouTube-VOS: J, F = mean over expressions, J&F = (J + F) / 2 (fractions). */
-export function aggregateMevis(expressions: readonly ExpressionScore[]): { J: number; F: number; 'J&F': number; printed: { J: number; F: number; 'J&F': number } } {
-  if (expressions.length === 0) throw new InvalidMetricInputError('<memory>', undefined, 'no expression to aggregate', 'at least one expression', '0');
+export function aggregateMevis(expressions: readonly ExpressionScore[]): {
+  J: number;
+  F: number;
+  'J&F': number;
+  printed: { J: number; F: number; 'J&F': number };
+} {
+  if (expressions.length === 0)
+    throw new InvalidMetricInputError(
+      '<memory>',
+      undefined,
+      'no expression to aggregate',
+      'at least one expression',
+      '0',
+    );
   const J = numpyMean(expressions.map((e) => e.Je));
   const F = numpyMean(expressions.map((e) => e.Fe));
   const JF = (J + F) / 2;
-  return { J, F, 'J&F': JF, printed: { J: pyRound(100 * J, 2), F: pyRound(100 * F, 2), 'J&F': pyRound(100 * JF, 2) } };
+  return {
+    J,
+    F,
+    'J&F': JF,
+    printed: { J: pyRound(100 * J, 2), F: pyRound(100 * F, 2), 'J&F': pyRound(100 * JF, 2) },
+  };
 }
 
 export interface RevosSubset {
@@ -60,11 +94,21 @@ export interface RevosSubset {
  * the rounded values (referring = type 0, reasoning = type 1); overall = mean of the two subset means; type 2
  * dropped. Values are percent, as the official script prints them.
  */
-export function aggregateRevos(expressions: readonly ExpressionScore[]): { referring: RevosSubset; reasoning: RevosSubset; overall: RevosSubset } {
+export function aggregateRevos(expressions: readonly ExpressionScore[]): {
+  referring: RevosSubset;
+  reasoning: RevosSubset;
+  overall: RevosSubset;
+} {
   const subset = (type: number): RevosSubset => {
     const es = expressions.filter((e) => e.typeId === type);
     if (es.length === 0) {
-      throw new InvalidMetricInputError('<memory>', undefined, `no ReVOS expression with type_id ${type}`, 'referring (0) and reasoning (1) expressions', '0');
+      throw new InvalidMetricInputError(
+        '<memory>',
+        undefined,
+        `no ReVOS expression with type_id ${type}`,
+        'referring (0) and reasoning (1) expressions',
+        '0',
+      );
     }
     const J = numpyMean(es.map((e) => pyRound(100 * e.Je, 2)));
     const F = numpyMean(es.map((e) => pyRound(100 * e.Fe, 2)));
@@ -74,5 +118,9 @@ export function aggregateRevos(expressions: readonly ExpressionScore[]): { refer
   const reasoning = subset(1);
   const J = (referring.J + reasoning.J) / 2;
   const F = (referring.F + reasoning.F) / 2;
-  return { referring, reasoning, overall: { J, F, 'J&F': (J + F) / 2, count: referring.count + reasoning.count } };
+  return {
+    referring,
+    reasoning,
+    overall: { J, F, 'J&F': (J + F) / 2, count: referring.count + reasoning.count },
+  };
 }

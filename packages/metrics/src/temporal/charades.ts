@@ -15,7 +15,8 @@ export function charadesIoU(gt: Window, pred: Window): number {
   const min1 = Math.min(gt[1], pred[1]);
   const inter = Math.max(min1 - max0, 0);
   const span = max1 - min0;
-  if (span === 0) return inter === 0 ? Number.NaN : inter > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  if (span === 0)
+    return inter === 0 ? Number.NaN : inter > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   return inter / span;
 }
 
@@ -70,7 +71,11 @@ export function scoreCharades(queries: readonly CharadesQuery[], path = '<memory
       if (h) hits[i] = (hits[i] as number) + 1;
     });
     iouSum += iou;
-    perItem.push({ queryId: q.queryId, iou, hit: { 'R1@0.3': hit[0]!, 'R1@0.5': hit[1]!, 'R1@0.7': hit[2]! } });
+    perItem.push({
+      queryId: q.queryId,
+      iou,
+      hit: { 'R1@0.3': hit[0]!, 'R1@0.5': hit[1]!, 'R1@0.7': hit[2]! },
+    });
   }
   const n = queries.length;
   return {
@@ -89,7 +94,13 @@ export function scoreCharades(queries: readonly CharadesQuery[], path = '<memory
 export function pythonInt(text: string, path: string): number {
   const t = text.trim();
   if (!/^[+-]?\d+(_\d+)*$/.test(t)) {
-    throw new InvalidMetricInputError(path, text, 'prediction key is not an integer id', 'an integer like "12"', JSON.stringify(text));
+    throw new InvalidMetricInputError(
+      path,
+      text,
+      'prediction key is not an integer id',
+      'an integer like "12"',
+      JSON.stringify(text),
+    );
   }
   return Number.parseInt(t.replace(/_/g, ''), 10);
 }
@@ -112,36 +123,88 @@ export function charadesQueriesFromFiles(
   const predPath = options.predPath ?? '<pred>';
   const gt = gtJson as CharadesGtFile;
   if (!gt || !Array.isArray(gt.annotations)) {
-    throw new InvalidMetricInputError(gtPath, undefined, 'missing "annotations" list', '{"annotations":[{"id","timestamp"}]}', typeof gtJson);
+    throw new InvalidMetricInputError(
+      gtPath,
+      undefined,
+      'missing "annotations" list',
+      '{"annotations":[{"id","timestamp"}]}',
+      typeof gtJson,
+    );
   }
   const gtById = new Map<number, Window>();
   for (const a of gt.annotations) {
     if (!Array.isArray(a.timestamp) || a.timestamp.length < 2) {
-      throw new InvalidMetricInputError(gtPath, String(a.id), 'bad GT timestamp', '[start, end]', JSON.stringify(a.timestamp));
+      throw new InvalidMetricInputError(
+        gtPath,
+        String(a.id),
+        'bad GT timestamp',
+        '[start, end]',
+        JSON.stringify(a.timestamp),
+      );
     }
     gtById.set(a.id, [a.timestamp[0], a.timestamp[1]]);
   }
   if (typeof predJson !== 'object' || predJson === null || Array.isArray(predJson)) {
-    throw new InvalidMetricInputError(predPath, undefined, 'predictions must be an object keyed by query id', '{"<qid>": {"timestamp": [[s,e]]}}', Array.isArray(predJson) ? 'array' : typeof predJson);
+    throw new InvalidMetricInputError(
+      predPath,
+      undefined,
+      'predictions must be an object keyed by query id',
+      '{"<qid>": {"timestamp": [[s,e]]}}',
+      Array.isArray(predJson) ? 'array' : typeof predJson,
+    );
   }
   const preds = new Map<number, Window[]>();
   for (const [key, value] of Object.entries(predJson as Record<string, { timestamp?: unknown }>)) {
     const id = pythonInt(key, predPath);
     const ts = value?.timestamp;
-    if (!Array.isArray(ts) || ts.some((w) => !Array.isArray(w) || w.length < 2 || typeof w[0] !== 'number' || typeof w[1] !== 'number')) {
-      throw new InvalidMetricInputError(predPath, key, 'bad predicted windows', 'a list of [start, end] lists', JSON.stringify(ts)?.slice(0, 80) ?? 'undefined');
+    if (
+      !Array.isArray(ts) ||
+      ts.some(
+        (w) => !Array.isArray(w) || w.length < 2 || typeof w[0] !== 'number' || typeof w[1] !== 'number',
+      )
+    ) {
+      throw new InvalidMetricInputError(
+        predPath,
+        key,
+        'bad predicted windows',
+        'a list of [start, end] lists',
+        JSON.stringify(ts)?.slice(0, 80) ?? 'undefined',
+      );
     }
-    preds.set(id, (ts as number[][]).map((w) => [w[0] as number, w[1] as number] as const));
+    preds.set(
+      id,
+      (ts as number[][]).map((w) => [w[0] as number, w[1] as number] as const),
+    );
   }
   const ids = options.sample ? [...preds.keys()] : [...gtById.keys()];
   if (!options.sample && gtById.size !== preds.size) {
-    throw new InvalidMetricInputError(predPath, undefined, 'prediction count differs from GT count (use sample mode to score only predicted ids)', `${gtById.size} predictions`, String(preds.size));
+    throw new InvalidMetricInputError(
+      predPath,
+      undefined,
+      'prediction count differs from GT count (use sample mode to score only predicted ids)',
+      `${gtById.size} predictions`,
+      String(preds.size),
+    );
   }
   return ids.map((id) => {
     const g = gtById.get(id);
     const p = preds.get(id);
-    if (g === undefined) throw new InvalidMetricInputError(gtPath, String(id), 'predicted id not in the GT', 'an id of the GT annotations', String(id));
-    if (p === undefined) throw new InvalidMetricInputError(predPath, String(id), 'GT id has no prediction', 'a prediction for every GT id', 'none');
+    if (g === undefined)
+      throw new InvalidMetricInputError(
+        gtPath,
+        String(id),
+        'predicted id not in the GT',
+        'an id of the GT annotations',
+        String(id),
+      );
+    if (p === undefined)
+      throw new InvalidMetricInputError(
+        predPath,
+        String(id),
+        'GT id has no prediction',
+        'a prediction for every GT id',
+        'none',
+      );
     return { queryId: id, gtWindow: g, predWindows: p };
   });
 }

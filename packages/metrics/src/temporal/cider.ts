@@ -10,10 +10,17 @@ type NgramCounts = Map<string, number>;
 
 const SEP = '\u0001';
 
+// Python str.split() whitespace: JS \s without U+FEFF, plus the \x1c-\x1f separators and U+0085.
+const SEPARATORS = String.fromCharCode(0x1c, 0x1d, 0x1e, 0x1f);
+const PY_WHITESPACE = new RegExp(
+  `[\\t\\n\\v\\f\\r ${SEPARATORS}\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+`,
+  'u',
+);
+
 /** `precook`: n-gram counts for n = 1..4, in insertion order (unigrams first), keyed by joined tokens. */
 function precook(text: string, n = 4): NgramCounts {
   // Python str.split(): any Unicode whitespace (including the no-break space of "1 1/2")
-  const words = text.split(/[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u001c-\u001f\u0085]+/u).filter((w) => w !== '');
+  const words = text.split(PY_WHITESPACE).filter((w) => w !== '');
   const counts: NgramCounts = new Map();
   for (let k = 1; k <= n; k++) {
     for (let i = 0; i + k <= words.length; i++) {
@@ -71,7 +78,8 @@ export function ciderD(pairs: readonly CaptionPair[], sigma = 6): { score: numbe
         const vr = rv.get(g) ?? 0;
         val[k] = (val[k] as number) + Math.min(vh, vr) * vr;
       }
-      if (h.norm[k] !== 0 && r.norm[k] !== 0) val[k] = (val[k] as number) / ((h.norm[k] as number) * (r.norm[k] as number));
+      if (h.norm[k] !== 0 && r.norm[k] !== 0)
+        val[k] = (val[k] as number) / ((h.norm[k] as number) * (r.norm[k] as number));
       val[k] = (val[k] as number) * Math.E ** (-(delta ** 2) / (2 * sigma ** 2));
     }
     return val;

@@ -6,13 +6,18 @@ import { ScorerUnavailableError } from '../errors/index.js';
 export const METEOR_JAR_ENV = 'VIDEOLOOM_METEOR_JAR';
 
 /** Where the METEOR jar is, or why it cannot be used. */
-export type MeteorAvailability = { readonly available: true; readonly jarPath: string; readonly java: string } | { readonly available: false; readonly reason: string };
+export type MeteorAvailability =
+  | { readonly available: true; readonly jarPath: string; readonly java: string }
+  | { readonly available: false; readonly reason: string };
 
 /** Resolves the METEOR 1.5 jar from an explicit path or `VIDEOLOOM_METEOR_JAR`, and java from `JRE_BIN_JAVA` or PATH. */
 export function findMeteor(jarPath?: string, env: NodeJS.ProcessEnv = process.env): MeteorAvailability {
   const jar = jarPath ?? env[METEOR_JAR_ENV];
   if (!jar) {
-    return { available: false, reason: `METEOR 1.5 is a Java program (meteor-1.5.jar + paraphrase table) and no jar was given: pass --meteor-jar PATH or set ${METEOR_JAR_ENV}` };
+    return {
+      available: false,
+      reason: `METEOR 1.5 is a Java program (meteor-1.5.jar + paraphrase table) and no jar was given: pass --meteor-jar PATH or set ${METEOR_JAR_ENV}`,
+    };
   }
   if (!existsSync(jar)) return { available: false, reason: `the METEOR jar ${jar} does not exist` };
   return { available: true, jarPath: jar, java: env.JRE_BIN_JAVA ?? 'java' };
@@ -30,7 +35,10 @@ export class MeteorJar {
   private readonly lines: string[] = [];
   private failure: Error | undefined;
 
-  constructor(readonly jarPath: string, java = 'java') {
+  constructor(
+    readonly jarPath: string,
+    java = 'java',
+  ) {
     this.proc = spawn(java, ['-jar', '-Xmx2G', jarPath, '-', '-', '-stdio', '-l', 'en', '-norm']);
     this.proc.stdout.setEncoding('utf8');
     this.proc.stdout.on('data', (chunk: string) => {
@@ -56,7 +64,9 @@ export class MeteorJar {
     if (l !== undefined) return Promise.resolve(l);
     return new Promise((resolve, reject) => {
       this.waiting.push(resolve);
-      this.proc.once('exit', (code) => reject(this.failure ?? new ScorerUnavailableError('METEOR', `java exited with code ${code}`)));
+      this.proc.once('exit', (code) =>
+        reject(this.failure ?? new ScorerUnavailableError('METEOR', `java exited with code ${code}`)),
+      );
     });
   }
 
@@ -68,7 +78,10 @@ export class MeteorJar {
    * Scores `hypotheses[key]` against `references[key]` for the keys in Python's sorted (string) order, as the
    * official wrapper does. Returns the per-key scores in that order and the aggregate.
    */
-  async computeScore(references: Record<string, readonly string[]>, hypotheses: Record<string, string>): Promise<{ score: number; keys: string[]; scores: number[] }> {
+  async computeScore(
+    references: Record<string, readonly string[]>,
+    hypotheses: Record<string, string>,
+  ): Promise<{ score: number; keys: string[]; scores: number[] }> {
     const keys = Object.keys(references).sort();
     const stats: string[] = [];
     for (const k of keys) {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { officialExample } from '../../test/shared-dir.js';
 import expected from '../../test/fixtures/temporal/official-expected.json' with { type: 'json' };
+import { officialExample } from '../../test/shared-dir.js';
 import { charadesQueriesFromFiles, scoreCharades } from './charades.js';
-import { parseJsonOrJsonl, scoreQvHighlights, type QvhGtItem, type QvhPredItem } from './qvhighlights.js';
+import { parseJsonOrJsonl, type QvhGtItem, type QvhPredItem, scoreQvHighlights } from './qvhighlights.js';
 import { dvcVideosFromFiles, scoreYouCook2 } from './youcook2.js';
 
 const read = (dir: string, f: string): string => readFileSync(join(dir, f), 'utf8');
@@ -13,7 +13,11 @@ const charadesDir = officialExample('charades_tvg-official_example');
 describe.skipIf(!charadesDir)('Charades-STA on the official TimeChat example', () => {
   it('prints the official R1@0.3/0.5/0.7', () => {
     const dir = charadesDir as string;
-    const queries = charadesQueriesFromFiles(JSON.parse(read(dir, 'gt.json')), JSON.parse(read(dir, 'pred.json')), { sample: true });
+    const queries = charadesQueriesFromFiles(
+      JSON.parse(read(dir, 'gt.json')),
+      JSON.parse(read(dir, 'pred.json')),
+      { sample: true },
+    );
     const r = scoreCharades(queries);
     const e = expected['charades_tvg-official_example'].printed;
     expect(r.metrics['R1@0.3']).toBe(e['R1@0.3']);
@@ -23,11 +27,16 @@ describe.skipIf(!charadesDir)('Charades-STA on the official TimeChat example', (
   });
   it('rejects the non-sample mode on the example (the official script asserts equal counts)', () => {
     const dir = charadesDir as string;
-    expect(() => charadesQueriesFromFiles(JSON.parse(read(dir, 'gt.json')), JSON.parse(read(dir, 'pred.json')))).toThrow(/prediction count differs/);
+    expect(() =>
+      charadesQueriesFromFiles(JSON.parse(read(dir, 'gt.json')), JSON.parse(read(dir, 'pred.json'))),
+    ).toThrow(/prediction count differs/);
   });
 });
 
-for (const name of ['qvhl_moment_detr-official_sample_val_preds', 'qvhl_moment_detr-official_ckpt_val_preds']) {
+for (const name of [
+  'qvhl_moment_detr-official_sample_val_preds',
+  'qvhl_moment_detr-official_ckpt_val_preds',
+]) {
   const dir = officialExample(name);
   const gtDir = officialExample('qvhl_moment_detr-official_sample_val_preds');
   describe.skipIf(!dir || !gtDir)(`QVHighlights on moment_detr's ${name}`, () => {

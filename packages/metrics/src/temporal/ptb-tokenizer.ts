@@ -25,7 +25,23 @@ export class UnsupportedCaptionError extends MetricsError {
 
 /** The tokens the official `ptbtokenizer.py` wrapper drops after tokenizing (upper-case, as in the wrapper). */
 export const PTB_DROPPED_TOKENS: ReadonlySet<string> = new Set([
-  "''", "'", '``', '`', '-LRB-', '-RRB-', '-LCB-', '-RCB-', '.', '?', '!', ',', ':', '-', '--', '...', ';',
+  "''",
+  "'",
+  '``',
+  '`',
+  '-LRB-',
+  '-RRB-',
+  '-LCB-',
+  '-RCB-',
+  '.',
+  '?',
+  '!',
+  ',',
+  ':',
+  '-',
+  '--',
+  '...',
+  ';',
 ]);
 
 // Characters the emulation knows how CoreNLP tokenizes.
@@ -35,14 +51,20 @@ const REFUSED: readonly [RegExp, string][] = [
   [/(^|[^\p{L}\p{N}])\p{L}\.(?=\s|$)/u, 'a single letter followed by "."'],
   // CoreNLP keeps the period of words in its abbreviation lists (case-sensitive, mostly capitalised):
   // refuse those lower-case entries and any short capitalised word before a period.
-  [/(^|[^\p{L}])(vs|cf|ca|figs?|prop|nos?|art|bldg|pp|op|tel|est|ext|sq|ft|al|eg|ie)\.(?!\S*\p{L})/u, 'an abbreviation followed by "."'],
-  [/(^|[^\p{L}])\p{Lu}\p{L}{0,5}\.(?!\S*\p{L})/u, 'a short capitalised word followed by "." (possible abbreviation)'],
+  [
+    /(^|[^\p{L}])(vs|cf|ca|figs?|prop|nos?|art|bldg|pp|op|tel|est|ext|sq|ft|al|eg|ie)\.(?!\S*\p{L})/u,
+    'an abbreviation followed by "."',
+  ],
+  [
+    /(^|[^\p{L}])\p{Lu}\p{L}{0,5}\.(?!\S*\p{L})/u,
+    'a short capitalised word followed by "." (possible abbreviation)',
+  ],
   [/\d\.\d*\p{L}|\p{L}\d*\.\d/u, 'decimals glued to letters'],
   [/\d-\d+\.\d|\d+\.\d+-\d/u, 'ranges with decimals such as "2-2.5"'],
   [/(^|\s):\d/u, 'times such as ":30"'],
   [/\d:\d/u, 'clock times such as "10:30"'],
   [/\d \d{3}\b|\(\d{3}\)|\d{3}-\d{4}/u, 'phone-like digit groups'],
-  [/(^|\s)[:;=][-o^]?[)(\]\[dDpP/\\|](?=\s|$)|<3/u, 'smileys'],
+  [/(^|\s)[:;=][-o^]?[)(\][dDpP/\\|](?=\s|$)|<3/u, 'smileys'],
   [/\p{L}&\p{L}/u, '"&" between letters'],
   [/\b(gonna|gotta|wanna|lemme|gimme|dunno|cannot\S|'tis|'twas|d'ye|more'n)\b/iu, '"gonna"-type words'],
   [/\bok!/iu, '"ok!"'],
@@ -62,7 +84,8 @@ const NT = /^(.*\p{L})(n't)$/iu;
 function checkApostrophes(caption: string): void {
   for (const m of caption.matchAll(/[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)+/gu)) {
     const w = m[0];
-    if (!CLITIC.test(w) && !NT.test(w)) throw new UnsupportedCaptionError(caption, `the apostrophe in "${w}"`);
+    if (!CLITIC.test(w) && !NT.test(w))
+      throw new UnsupportedCaptionError(caption, `the apostrophe in "${w}"`);
   }
 }
 
@@ -94,9 +117,24 @@ export function ptbTokenize(caption: string): string {
   while (pos < text.length) {
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(text);
-    if (m === null) throw new UnsupportedCaptionError(caption, `the text at ${JSON.stringify(text.slice(pos, pos + 10))}`);
+    if (m === null)
+      throw new UnsupportedCaptionError(caption, `the text at ${JSON.stringify(text.slice(pos, pos + 10))}`);
     pos = TOKEN.lastIndex;
-    const [all, mixedFraction, grouped, decimal, word, dots, dashes, bangs, dquote, squote, lparen, rparen, punct] = m;
+    const [
+      all,
+      mixedFraction,
+      grouped,
+      decimal,
+      word,
+      dots,
+      dashes,
+      bangs,
+      dquote,
+      squote,
+      lparen,
+      rparen,
+      punct,
+    ] = m;
     if (mixedFraction !== undefined) {
       // "1 1/2" is one token with a no-break space; CIDEr's split() then splits it in two.
       const [whole, frac] = mixedFraction.split(/[\u00a0 ]/u) as [string, string];

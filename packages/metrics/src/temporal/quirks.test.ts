@@ -4,8 +4,16 @@ import { numpySum, pyRound } from '../numeric/numpy.js';
 import { charadesIoU, scoreCharades } from './charades.js';
 import { ciderD } from './cider.js';
 import { ptbTokenize, UnsupportedCaptionError } from './ptb-tokenizer.js';
-import { highlightAP, queryDetectionAP, scoreQvHighlights, type QvhGtItem } from './qvhighlights.js';
-import { dvcIoU, scoreYouCook2, sodaDP, type DvcVideo } from './youcook2.js';
+import { highlightAP, type QvhGtItem, queryDetectionAP, scoreQvHighlights } from './qvhighlights.js';
+import {
+  ciderCaptionScorer,
+  type DvcVideo,
+  dvcIoU,
+  paragraphCider,
+  scoreYouCook2,
+  sodaDP,
+  sodaForVideo,
+} from './youcook2.js';
 
 describe('numeric helpers', () => {
   it("pyRound rounds exact binary ties to even like Python's round/format", () => {
@@ -35,14 +43,23 @@ describe('Charades-STA quirks (eval_tvg.py)', () => {
   it('does not re-order a reversed window (scores 0) and only the first window counts', () => {
     expect(charadesIoU([0, 10], [10, 0])).toBe(0);
     const r = scoreCharades([
-      { queryId: 1, gtWindow: [0, 10], predWindows: [[20, 30], [0, 10]] },
+      {
+        queryId: 1,
+        gtWindow: [0, 10],
+        predWindows: [
+          [20, 30],
+          [0, 10],
+        ],
+      },
       { queryId: 2, gtWindow: [0, 10], predWindows: [] },
     ]);
     expect(r.metrics['R1@0.3']).toBe(0);
     expect(r.metrics.mIoU).toBe(0);
   });
   it('rejects the 0/0 the official script crashes on', () => {
-    expect(() => scoreCharades([{ queryId: 7, gtWindow: [5, 5], predWindows: [[5, 5]] }])).toThrow(InvalidMetricInputError);
+    expect(() => scoreCharades([{ queryId: 7, gtWindow: [5, 5], predWindows: [[5, 5]] }])).toThrow(
+      InvalidMetricInputError,
+    );
   });
 });
 
@@ -59,9 +76,27 @@ describe('QVHighlights quirks (moment_detr)', () => {
   });
   it('MR AP: keeps the first 10 windows in LIST order before sorting by score', () => {
     const anchors: QvhGtItem[] = [
-      { qid: 1, duration: 150, relevant_windows: [[0, 10]], relevant_clip_ids: [0], saliency_scores: [[1, 1, 1]] },
-      { qid: 2, duration: 150, relevant_windows: [[0, 20]], relevant_clip_ids: [0], saliency_scores: [[1, 1, 1]] },
-      { qid: 3, duration: 150, relevant_windows: [[0, 40]], relevant_clip_ids: [0], saliency_scores: [[1, 1, 1]] },
+      {
+        qid: 1,
+        duration: 150,
+        relevant_windows: [[0, 10]],
+        relevant_clip_ids: [0],
+        saliency_scores: [[1, 1, 1]],
+      },
+      {
+        qid: 2,
+        duration: 150,
+        relevant_windows: [[0, 20]],
+        relevant_clip_ids: [0],
+        saliency_scores: [[1, 1, 1]],
+      },
+      {
+        qid: 3,
+        duration: 150,
+        relevant_windows: [[0, 40]],
+        relevant_clip_ids: [0],
+        saliency_scores: [[1, 1, 1]],
+      },
     ];
     const junk = Array.from({ length: 10 }, (_, i) => [100 + i, 110 + i, 0.1]);
     const r = scoreQvHighlights(
@@ -77,15 +112,36 @@ describe('QVHighlights quirks (moment_detr)', () => {
     expect(r.brief['MR-full-R1@0.5']).toBe(66.67); // first window in list order, not the best-scored
   });
   it('HIT@1 uses the raw argmax: a clip past the video is a miss; ties pick the lowest index', () => {
-    const gts: QvhGtItem[] = [{ qid: 1, duration: 4, relevant_windows: [[0, 4]], relevant_clip_ids: [0, 1], saliency_scores: [[4, 4, 4], [0, 0, 0]] }];
+    const gts: QvhGtItem[] = [
+      {
+        qid: 1,
+        duration: 4,
+        relevant_windows: [[0, 4]],
+        relevant_clip_ids: [0, 1],
+        saliency_scores: [
+          [4, 4, 4],
+          [0, 0, 0],
+        ],
+      },
+    ];
     const past = scoreQvHighlights([{ qid: 1, pred_saliency_scores: [0, 0, 5] }], gts);
     expect(past.brief['HL-min-VeryGood-Hit1']).toBe(0);
     const tie = scoreQvHighlights([{ qid: 1, pred_saliency_scores: [1, 1] }], gts);
     expect(tie.brief['HL-min-VeryGood-Hit1']).toBe(100);
   });
   it('requires equal qid sets in exact mode and an evaluable bucket', () => {
-    const gts: QvhGtItem[] = [{ qid: 1, duration: 4, relevant_windows: [[0, 4]], relevant_clip_ids: [0], saliency_scores: [[4, 4, 4]] }];
-    expect(() => scoreQvHighlights([{ qid: 2, pred_saliency_scores: [1] }], gts)).toThrow(/qids of GT and predictions differ/);
+    const gts: QvhGtItem[] = [
+      {
+        qid: 1,
+        duration: 4,
+        relevant_windows: [[0, 4]],
+        relevant_clip_ids: [0],
+        saliency_scores: [[4, 4, 4]],
+      },
+    ];
+    expect(() => scoreQvHighlights([{ qid: 2, pred_saliency_scores: [1] }], gts)).toThrow(
+      /qids of GT and predictions differ/,
+    );
     // only a short window: the middle bucket is empty, which crashes the official code
     expect(() => scoreQvHighlights([{ qid: 1, pred_relevant_windows: [[0, 4, 1]] }], gts)).toThrow(/middle/);
   });
@@ -124,7 +180,10 @@ describe('YouCook2 quirks (eval_dvc.py)', () => {
       key: 'v',
       gtSegments: [[0, 10]],
       gtCaptions: ['cut the onion.'],
-      predSegments: [[0, 10], [0, 10]],
+      predSegments: [
+        [0, 10],
+        [0, 10],
+      ],
       predCaptions: ['cut the onion.', 'cut the onion.'],
       hasPredictionKey: true,
     };
@@ -133,6 +192,59 @@ describe('YouCook2 quirks (eval_dvc.py)', () => {
     expect(r.metrics.F1).toBe(1);
     expect(r.metrics.METEOR).toBeNull();
     expect(r.unavailable.find((u) => u.metric === 'SODA_c')?.reason).toMatch(/does not exist/);
+  });
+  it('SODA_c key-order quirk: from 11 predictions on, string-sorted scores misalign (diagnostic CIDEr scorer)', async () => {
+    const words = [
+      'alpha',
+      'bravo',
+      'charlie',
+      'delta',
+      'echo',
+      'foxtrot',
+      'golf',
+      'hotel',
+      'india',
+      'juliet',
+      'kilo',
+      'lima',
+    ];
+    const video = (n: number): DvcVideo => {
+      const caps = words.slice(0, n).map((w) => `stir the ${w} sauce slowly`);
+      const segs = caps.map((_, i) => [10 * i, 10 * i + 10]);
+      return {
+        key: 'v',
+        gtSegments: segs,
+        gtCaptions: caps,
+        predSegments: segs,
+        predCaptions: caps,
+        hasPredictionKey: true,
+      };
+    };
+    const id = (c: string) => c;
+    const ten = await sodaForVideo(video(10), id, ciderCaptionScorer, false);
+    expect(ten).toBeCloseTo(await sodaForVideo(video(10), id, ciderCaptionScorer, true), 12); // control: < 11 keys
+    const official = await sodaForVideo(video(12), id, ciderCaptionScorer, false);
+    const strict = await sodaForVideo(video(12), id, ciderCaptionScorer, true);
+    expect(strict).toBeGreaterThan(official + 1); // the misalignment costs the official number a lot
+  });
+  it('Para_CIDEr: a video without a prediction key shifts every later paragraph pair (zip misalignment)', () => {
+    const mk = (key: string, cap: string, has: boolean): DvcVideo => ({
+      key,
+      gtSegments: [[0, 1]],
+      gtCaptions: [cap],
+      predSegments: has ? [[0, 1]] : [],
+      predCaptions: has ? [cap] : [],
+      hasPredictionKey: has,
+    });
+    const caps = [
+      'cut the red onion finely',
+      'boil the pasta in salted water',
+      'fry the garlic in olive oil',
+    ];
+    const aligned = paragraphCider(caps.map((c, i) => mk(`v${i}`, c, true)));
+    const shifted = paragraphCider(caps.map((c, i) => mk(`v${i}`, c, i !== 0)));
+    expect(aligned).toBeGreaterThan(5);
+    expect(shifted).toBeLessThan(aligned / 2);
   });
   it('SODA DP finds the best order-preserving matching', () => {
     const m = [new Float64Array([0.9, 0.1]), new Float64Array([0.8, 0.2])];
@@ -158,10 +270,19 @@ describe('PTB tokenizer emulation (CoreNLP 3.4.1 -preserveLines -lowerCase + wra
     ['sautéing onions', 'sautéing onions'],
   ];
   for (const [input, tokens] of cases) {
-    it(`${JSON.stringify(input)} -> ${JSON.stringify(tokens)}`, () => expect(ptbTokenize(input)).toBe(tokens));
+    it(`${JSON.stringify(input)} -> ${JSON.stringify(tokens)}`, () =>
+      expect(ptbTokenize(input)).toBe(tokens));
   }
   it('refuses constructs it does not emulate instead of guessing', () => {
-    for (const bad of ['meet at 10 a.m.', 'add vitamin c.', 'we gonna cook', 'see www.example.com', 'bake 2.5cm', 'cook :30', 'line\rbreak']) {
+    for (const bad of [
+      'meet at 10 a.m.',
+      'add vitamin c.',
+      'we gonna cook',
+      'see www.example.com',
+      'bake 2.5cm',
+      'cook :30',
+      'line\rbreak',
+    ]) {
       expect(() => ptbTokenize(bad), bad).toThrow(UnsupportedCaptionError);
     }
   });

@@ -85,10 +85,12 @@ export function queryDetectionAP(
   const ap = new Float64Array(nt);
   if (preds.length === 0) return ap;
   // stable sort by descending score (Python's list.sort with key=-score)
-  const order = preds.map((p, i) => ({ p, i })).sort((a, b) => {
-    const d = -(a.p[2] as number) - -(b.p[2] as number);
-    return d !== 0 && !Number.isNaN(d) ? d : a.i - b.i;
-  });
+  const order = preds
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => {
+      const d = -(a.p[2] as number) - -(b.p[2] as number);
+      return d !== 0 && !Number.isNaN(d) ? d : a.i - b.i;
+    });
   const np = order.length;
   const ng = gts.length;
   const lock = new Int32Array(nt * ng).fill(-1);
@@ -210,7 +212,13 @@ function mrAP(
     gtByQ.set(k, list);
   }
   if (predByQ.size === 0) {
-    throw new InvalidMetricInputError(path, undefined, `no query with predicted windows in the "${bucket}" length bucket (the official compute_mr_ap crashes)`, 'at least one GT window per bucket', '0 queries');
+    throw new InvalidMetricInputError(
+      path,
+      undefined,
+      `no query with predicted windows in the "${bucket}" length bucket (the official compute_mr_ap crashes)`,
+      'at least one GT window per bucket',
+      '0 queries',
+    );
   }
   const nt = MR_THRESHOLDS.length;
   const sums = new Float64Array(nt);
@@ -218,7 +226,13 @@ function mrAP(
   for (const [k, p] of predByQ) {
     const g = gtByQ.get(k) ?? [];
     if (g.length === 0) {
-      throw new InvalidMetricInputError(path, k.slice(k.indexOf(':') + 1), 'query has predictions but no GT window', 'GT windows for every predicted query', '0 windows');
+      throw new InvalidMetricInputError(
+        path,
+        k.slice(k.indexOf(':') + 1),
+        'query has predictions but no GT window',
+        'GT windows for every predicted query',
+        '0 windows',
+      );
     }
     const ap = queryDetectionAP(g, p);
     perQuery.set(k, ap);
@@ -245,7 +259,13 @@ function mrR1(
   for (const d of preds) {
     const first = d.pred_relevant_windows?.[0];
     if (first === undefined) {
-      throw new InvalidMetricInputError(path, String(d.qid), 'empty pred_relevant_windows (the official R1 crashes)', 'at least one window', '[]');
+      throw new InvalidMetricInputError(
+        path,
+        String(d.qid),
+        'empty pred_relevant_windows (the official R1 crashes)',
+        'at least one window',
+        '[]',
+      );
     }
     predWin.set(keyOf(d.qid), first);
   }
@@ -254,16 +274,30 @@ function mrR1(
     const k = keyOf(g.qid);
     const pw = predWin.get(k);
     if (pw === undefined) {
-      throw new InvalidMetricInputError(path, String(g.qid), 'GT query without prediction', 'a prediction for every GT qid', 'none');
+      throw new InvalidMetricInputError(
+        path,
+        String(g.qid),
+        'GT query without prediction',
+        'a prediction for every GT qid',
+        'none',
+      );
     }
     let best = 0;
     if (g.relevant_windows.length > 0) {
-      const ious = g.relevant_windows.map((w) => crossIoU(pw[0] as number, pw[1] as number, w[0] as number, w[1] as number));
+      const ious = g.relevant_windows.map((w) =>
+        crossIoU(pw[0] as number, pw[1] as number, w[0] as number, w[1] as number),
+      );
       best = npArgmax(ious);
     }
     const w = g.relevant_windows[best];
     if (w === undefined) {
-      throw new InvalidMetricInputError(path, String(g.qid), 'GT query without relevant windows', 'at least one window', '[]');
+      throw new InvalidMetricInputError(
+        path,
+        String(g.qid),
+        'GT query without relevant windows',
+        'at least one window',
+        '[]',
+      );
     }
     gtWin.set(k, w);
   }
@@ -271,7 +305,13 @@ function mrR1(
   for (const [k, pw] of predWin) {
     const gw = gtWin.get(k);
     if (gw === undefined) {
-      throw new InvalidMetricInputError(path, k.slice(k.indexOf(':') + 1), 'predicted qid not in the GT', 'qids of the GT file', 'unknown qid');
+      throw new InvalidMetricInputError(
+        path,
+        k.slice(k.indexOf(':') + 1),
+        'predicted qid not in the GT',
+        'qids of the GT file',
+        'unknown qid',
+      );
     }
     ious.set(k, pairedIoU(pw[0] as number, pw[1] as number, gw[0] as number, gw[1] as number));
   }
@@ -291,13 +331,25 @@ function gtSaliency(g: QvhGtItem, path: string): Float64Array[] {
   const n = Math.trunc(g.duration / 2);
   const rows = Array.from({ length: Math.max(0, n) }, () => new Float64Array(3));
   if (g.relevant_clip_ids.length === 0) {
-    throw new InvalidMetricInputError(path, String(g.qid), 'empty relevant_clip_ids (numpy rejects the empty index in the official code)', 'at least one relevant clip', '[]');
+    throw new InvalidMetricInputError(
+      path,
+      String(g.qid),
+      'empty relevant_clip_ids (numpy rejects the empty index in the official code)',
+      'at least one relevant clip',
+      '[]',
+    );
   }
   g.relevant_clip_ids.forEach((c, i) => {
     const row = rows[c < 0 ? n + c : c];
     const s = g.saliency_scores[i];
     if (row === undefined || s === undefined || s.length !== 3) {
-      throw new InvalidMetricInputError(path, String(g.qid), `clip id ${c} outside the video or without 3 saliency scores`, `ids < ${n} with [a1,a2,a3]`, JSON.stringify(s));
+      throw new InvalidMetricInputError(
+        path,
+        String(g.qid),
+        `clip id ${c} outside the video or without 3 saliency scores`,
+        `ids < ${n} with [a1,a2,a3]`,
+        JSON.stringify(s),
+      );
     }
     row.set(s);
   });
@@ -324,7 +376,8 @@ export function highlightAP(yTrue: ArrayLike<number>, yScore: ArrayLike<number>)
   let cum = 0;
   for (let i = 0; i < n; i++) {
     cum += yTrue[order[i] as number] as number;
-    const isLast = i === n - 1 || (yScore[order[i] as number] as number) !== (yScore[order[i + 1] as number] as number);
+    const isLast =
+      i === n - 1 || (yScore[order[i] as number] as number) !== (yScore[order[i + 1] as number] as number);
     if (isLast) {
       tps.push(cum);
       fps.push(1 + i - cum);
@@ -400,7 +453,13 @@ export function scoreQvHighlights(
     const missing = [...gtQ].filter((q) => !predQ.has(q));
     const extra = [...predQ].filter((q) => !gtQ.has(q));
     if (missing.length > 0 || extra.length > 0) {
-      throw new InvalidMetricInputError(predPath, undefined, 'qids of GT and predictions differ (moment_detr asserts equal sets)', 'the same qid set', `${missing.length} GT qids without prediction, ${extra.length} unknown predicted qids`);
+      throw new InvalidMetricInputError(
+        predPath,
+        undefined,
+        'qids of GT and predictions differ (moment_detr asserts equal sets)',
+        'the same qid set',
+        `${missing.length} GT qids without prediction, ${extra.length} unknown predicted qids`,
+      );
     }
   } else {
     preds = preds.filter((p) => gtQ.has(keyOf(p.qid)));
@@ -408,18 +467,38 @@ export function scoreQvHighlights(
   }
   const first = preds[0];
   if (first === undefined) {
-    throw new InvalidMetricInputError(predPath, undefined, 'no prediction to evaluate', 'at least one prediction', '0');
+    throw new InvalidMetricInputError(
+      predPath,
+      undefined,
+      'no prediction to evaluate',
+      'at least one prediction',
+      '0',
+    );
   }
   const official: Record<string, unknown> = {};
   const brief: Record<string, number> = {};
   const unrounded: Record<string, number> = {};
-  const per = new Map<Key, { qid: number | string; mrAP?: Record<string, number>; r1IoU?: number; hl?: Record<string, { ap: number; hit1: number }> }>();
+  const per = new Map<
+    Key,
+    {
+      qid: number | string;
+      mrAP?: Record<string, number>;
+      r1IoU?: number;
+      hl?: Record<string, { ap: number; hit1: number }>;
+    }
+  >();
   for (const p of preds) per.set(keyOf(p.qid), { qid: p.qid });
 
   if (first.pred_relevant_windows !== undefined) {
     for (const p of preds) {
       if (p.pred_relevant_windows === undefined) {
-        throw new InvalidMetricInputError(predPath, String(p.qid), 'entry lacks pred_relevant_windows while the first entry has it', 'every entry with windows', 'missing key');
+        throw new InvalidMetricInputError(
+          predPath,
+          String(p.qid),
+          'entry lacks pred_relevant_windows while the first entry has it',
+          'every entry with windows',
+          'missing key',
+        );
       }
     }
     const mr: Record<string, MrBucketResult> = {};
@@ -427,7 +506,11 @@ export function scoreQvHighlights(
       const d = bucketData(preds, gts, bucket);
       const ap = mrAP(d.preds, d.gts, gtPath, bucket);
       const r1 = mrR1(d.preds, d.gts, predPath);
-      mr[bucket] = { 'MR-mAP': ap.rounded, 'MR-R1': r1.rounded, unrounded: { 'MR-mAP': ap.unrounded, 'MR-R1': r1.unrounded } };
+      mr[bucket] = {
+        'MR-mAP': ap.rounded,
+        'MR-R1': r1.rounded,
+        unrounded: { 'MR-mAP': ap.unrounded, 'MR-R1': r1.unrounded },
+      };
       if (bucket === 'full') {
         for (const [k, v] of ap.perQuery) {
           const e = per.get(k);
@@ -439,8 +522,10 @@ export function scoreQvHighlights(
         }
       }
     }
-    const get = (b: LengthBucket, m: 'MR-mAP' | 'MR-R1', k: string, raw: boolean): number =>
-      ((raw ? mr[b]?.unrounded[m] : mr[b]?.[m]) as Record<string, number>)[k] as number;
+    const get = (b: LengthBucket, m: 'MR-mAP' | 'MR-R1', k: string, raw: boolean): number => {
+      const bucket = mr[b] as MrBucketResult;
+      return (raw ? bucket.unrounded[m] : bucket[m])[k] as number;
+    };
     const briefSpec: [string, LengthBucket, 'MR-mAP' | 'MR-R1', string][] = [
       ['MR-full-R1@0.5', 'full', 'MR-R1', '0.5'],
       ['MR-full-R1@0.7', 'full', 'MR-R1', '0.7'],
@@ -472,11 +557,23 @@ export function scoreQvHighlights(
       for (const [k, p] of predByQ) {
         const scores = p.pred_saliency_scores;
         if (scores === undefined || scores.length === 0) {
-          throw new InvalidMetricInputError(predPath, String(p.qid), 'missing or empty pred_saliency_scores', 'one score per 2-s clip', JSON.stringify(scores));
+          throw new InvalidMetricInputError(
+            predPath,
+            String(p.qid),
+            'missing or empty pred_saliency_scores',
+            'one score per 2-s clip',
+            JSON.stringify(scores),
+          );
         }
         const rows = gtByQ.get(k);
         if (rows === undefined) {
-          throw new InvalidMetricInputError(predPath, String(p.qid), 'predicted qid not in the GT', 'qids of the GT file', 'unknown qid');
+          throw new InvalidMetricInputError(
+            predPath,
+            String(p.qid),
+            'predicted qid not in the GT',
+            'qids of the GT file',
+            'unknown qid',
+          );
         }
         const clip = npArgmax(scores);
         let hit = 0;
@@ -491,7 +588,13 @@ export function scoreQvHighlights(
           const yTrue = new Float64Array(n);
           for (let i = 0; i < n; i++) yTrue[i] = ((rows[i] as Float64Array)[a] as number) >= min ? 1 : 0;
           if (n === 0) {
-            throw new InvalidMetricInputError(gtPath, String(p.qid), 'video shorter than one 2-s clip', 'duration >= 2', '0 clips');
+            throw new InvalidMetricInputError(
+              gtPath,
+              String(p.qid),
+              'video shorter than one 2-s clip',
+              'duration >= 2',
+              '0 clips',
+            );
           }
           const ap = highlightAP(yTrue, yScore);
           apScores[qi * 3 + a] = ap;
@@ -531,7 +634,13 @@ export function parseJsonOrJsonl<T>(text: string, path: string): T[] {
     try {
       return JSON.parse(text) as T[];
     } catch (cause) {
-      throw new InvalidMetricInputError(path, undefined, `not valid JSON (${(cause as Error).message})`, 'a JSON array or JSON Lines', 'unparsable text');
+      throw new InvalidMetricInputError(
+        path,
+        undefined,
+        `not valid JSON (${(cause as Error).message})`,
+        'a JSON array or JSON Lines',
+        'unparsable text',
+      );
     }
   }
   const out: T[] = [];
@@ -540,7 +649,13 @@ export function parseJsonOrJsonl<T>(text: string, path: string): T[] {
     try {
       out.push(JSON.parse(line) as T);
     } catch {
-      throw new InvalidMetricInputError(path, `line ${i + 1}`, 'not valid JSON', 'one JSON object per line', line.slice(0, 60));
+      throw new InvalidMetricInputError(
+        path,
+        `line ${i + 1}`,
+        'not valid JSON',
+        'one JSON object per line',
+        line.slice(0, 60),
+      );
     }
   });
   return out;

@@ -1,7 +1,7 @@
 import { InvalidMetricInputError } from '../errors/index.js';
 import { numpySum, pyRound, sequentialMean } from '../numeric/numpy.js';
 import { type CaptionPair, ciderD } from './cider.js';
-import { MeteorJar, findMeteor } from './meteor.js';
+import { findMeteor, MeteorJar } from './meteor.js';
 import { ptbTokenize, UnsupportedCaptionError } from './ptb-tokenizer.js';
 
 /** One video of a dense-captioning evaluation. Segments are `[startSeconds, endSeconds]`. */
@@ -34,30 +34,69 @@ interface GtFile {
 }
 
 /** Reads TimeChat's YouCook2 files (GT `{"annotations":[{image_id, segments, pure_cap}]}`, predictions `{video: [{timestamp, caption}]}`). */
-export function dvcVideosFromFiles(gtJson: unknown, predJson: unknown, gtPath = '<gt>', predPath = '<pred>'): DvcVideo[] {
+export function dvcVideosFromFiles(
+  gtJson: unknown,
+  predJson: unknown,
+  gtPath = '<gt>',
+  predPath = '<pred>',
+): DvcVideo[] {
   const gt = gtJson as GtFile;
   if (!gt || !Array.isArray(gt.annotations)) {
-    throw new InvalidMetricInputError(gtPath, undefined, 'missing "annotations" list', '{"annotations":[{image_id, segments, pure_cap}]}', typeof gtJson);
+    throw new InvalidMetricInputError(
+      gtPath,
+      undefined,
+      'missing "annotations" list',
+      '{"annotations":[{image_id, segments, pure_cap}]}',
+      typeof gtJson,
+    );
   }
   if (typeof predJson !== 'object' || predJson === null || Array.isArray(predJson)) {
-    throw new InvalidMetricInputError(predPath, undefined, 'predictions must be an object keyed by video', '{"<video>": [{"timestamp": [s,e], "caption": "..."}]}', Array.isArray(predJson) ? 'array' : typeof predJson);
+    throw new InvalidMetricInputError(
+      predPath,
+      undefined,
+      'predictions must be an object keyed by video',
+      '{"<video>": [{"timestamp": [s,e], "caption": "..."}]}',
+      Array.isArray(predJson) ? 'array' : typeof predJson,
+    );
   }
   const preds = predJson as Record<string, { timestamp: number[]; caption: string }[]>;
   return gt.annotations.map((a) => {
     const key = String(a.image_id).split('/').pop() as string;
     let caps: string[];
     if (a.pure_cap !== undefined) caps = a.pure_cap.split('. ');
-    else caps = String(a.caption ?? '').split('.').map((c) => c.replace(/^ +| +$/g, '')).filter((c) => c.length > 5);
+    else
+      caps = String(a.caption ?? '')
+        .split('.')
+        .map((c) => c.replace(/^ +| +$/g, ''))
+        .filter((c) => c.length > 5);
     if (!Array.isArray(a.segments) || caps.length !== a.segments.length) {
-      throw new InvalidMetricInputError(gtPath, key, 'number of captions (pure_cap split on ". ") differs from the number of segments (the official script asserts)', `${a.segments?.length} captions`, String(caps.length));
+      throw new InvalidMetricInputError(
+        gtPath,
+        key,
+        'number of captions (pure_cap split on ". ") differs from the number of segments (the official script asserts)',
+        `${a.segments?.length} captions`,
+        String(caps.length),
+      );
     }
     const list = preds[key];
     if (list !== undefined && !Array.isArray(list)) {
-      throw new InvalidMetricInputError(predPath, key, 'video entry is not a list', '[{"timestamp": [s,e], "caption": "..."}]', typeof list);
+      throw new InvalidMetricInputError(
+        predPath,
+        key,
+        'video entry is not a list',
+        '[{"timestamp": [s,e], "caption": "..."}]',
+        typeof list,
+      );
     }
     (list ?? []).forEach((p, i) => {
       if (!p || !Array.isArray(p.timestamp) || p.timestamp.length < 1 || typeof p.caption !== 'string') {
-        throw new InvalidMetricInputError(predPath, `${key}[${i}]`, 'bad prediction', '{"timestamp": [s,e], "caption": "..."}', JSON.stringify(p).slice(0, 80));
+        throw new InvalidMetricInputError(
+          predPath,
+          `${key}[${i}]`,
+          'bad prediction',
+          '{"timestamp": [s,e], "caption": "..."}',
+          JSON.stringify(p).slice(0, 80),
+        );
       }
     });
     return {
@@ -142,7 +181,9 @@ const UNMATCHED = '\u0002unmatched';
  * matching no GT event gets a never-matching placeholder reference (the official code uses a random string).
  */
 function matchCaptions(v: DvcVideo): Map<number, { key: string; ref: string; cand: string }[]> {
-  const out = new Map<number, { key: string; ref: string; cand: string }[]>(DVC_THRESHOLDS.map((t) => [t, []]));
+  const out = new Map<number, { key: string; ref: string; cand: string }[]>(
+    DVC_THRESHOLDS.map((t) => [t, []]),
+  );
   let isx = 0;
   v.predSegments.forEach((seg, p) => {
     const added = new Set<number>();
@@ -150,7 +191,9 @@ function matchCaptions(v: DvcVideo): Map<number, { key: string; ref: string; can
       const iou = dvcIoU(seg, g);
       for (const t of DVC_THRESHOLDS) {
         if (iou >= t) {
-          out.get(t)?.push({ key: String(isx), ref: v.gtCaptions[gi] as string, cand: v.predCaptions[p] as string });
+          out
+            .get(t)
+            ?.push({ key: String(isx), ref: v.gtCaptions[gi] as string, cand: v.predCaptions[p] as string });
           isx++;
           added.add(t);
         }
@@ -178,7 +221,8 @@ export function sodaDP(scores: readonly Float64Array[]): number {
       const s = (scores[i] as Float64Array)[j] as number;
       const up = i > 0 ? ((dp[i - 1] as Float64Array)[j] as number) : -1;
       const left = j > 0 ? ((dp[i] as Float64Array)[j - 1] as number) : -1;
-      const diag = i > 0 && j > 0 ? ((dp[i - 1] as Float64Array)[j - 1] as number) + s : i === 0 || j === 0 ? s : s;
+      const diag =
+        i > 0 && j > 0 ? ((dp[i - 1] as Float64Array)[j - 1] as number) + s : i === 0 || j === 0 ? s : s;
       (dp[i] as Float64Array)[j] = Math.max(up, left, diag);
     }
   }
@@ -190,7 +234,10 @@ export function sodaDP(scores: readonly Float64Array[]): number {
  * (emulated tokenizer), METEOR and SODA_c through the official jar when available (else `null` + reason),
  * and the paragraph CIDEr the script prints first.
  */
-export async function scoreYouCook2(videos: readonly DvcVideo[], options: DvcOptions = {}): Promise<DvcResult> {
+export async function scoreYouCook2(
+  videos: readonly DvcVideo[],
+  options: DvcOptions = {},
+): Promise<DvcResult> {
   const unavailable: Unavailable[] = [];
   const tokenCache = new Map<string, string>();
   let tokenizerFailure: UnsupportedCaptionError | undefined;
@@ -214,9 +261,15 @@ export async function scoreYouCook2(videos: readonly DvcVideo[], options: DvcOpt
   const meteorAt = findMeteor(options.meteorJar);
   let meteor: MeteorJar | undefined;
   if (!meteorAt.available) {
-    unavailable.push({ metric: 'METEOR', reason: meteorAt.reason }, { metric: 'SODA_c', reason: meteorAt.reason });
+    unavailable.push(
+      { metric: 'METEOR', reason: meteorAt.reason },
+      { metric: 'SODA_c', reason: meteorAt.reason },
+    );
   } else if (tokenizerFailure) {
-    unavailable.push({ metric: 'METEOR', reason: tokenizerFailure.message }, { metric: 'SODA_c', reason: tokenizerFailure.message });
+    unavailable.push(
+      { metric: 'METEOR', reason: tokenizerFailure.message },
+      { metric: 'SODA_c', reason: tokenizerFailure.message },
+    );
   } else {
     meteor = new MeteorJar(meteorAt.jarPath, meteorAt.java);
   }
@@ -226,8 +279,8 @@ export async function scoreYouCook2(videos: readonly DvcVideo[], options: DvcOpt
     let done = 0;
     for (const v of videos) {
       const det = detection(v);
-      const pMean = (det.precision.reduce((a, b) => a + b, 0)) / det.precision.length;
-      const rMean = (det.recall.reduce((a, b) => a + b, 0)) / det.recall.length;
+      const pMean = det.precision.reduce((a, b) => a + b, 0) / det.precision.length;
+      const rMean = det.recall.reduce((a, b) => a + b, 0) / det.recall.length;
       const f1 = rMean + pMean > 0 ? (2 * rMean * pMean) / (rMean + pMean) : 0;
       let cider: number | null = null;
       let meteorScore: number | null = null;
@@ -261,7 +314,7 @@ export async function scoreYouCook2(videos: readonly DvcVideo[], options: DvcOpt
         cider = numpySum(perT) / perT.length;
         if (meteor) {
           meteorScore = numpySum(perTMeteor) / perTMeteor.length;
-          soda = await sodaC(v, tok, meteor, options.strict ?? false);
+          soda = await sodaForVideo(v, tok, meteor, options.strict ?? false);
         }
       }
       perItem.push({
@@ -302,12 +355,42 @@ export async function scoreYouCook2(videos: readonly DvcVideo[], options: DvcOpt
   metrics.SODA_c = mean((p) => p.SODA_c);
   metrics.n_preds = mean((p) => p.n_preds);
   const printed: Record<string, number | null> = {};
-  for (const [k, v] of Object.entries(metrics)) printed[k] = v === null ? null : k === 'n_preds' ? pyRound(v, 1) : pyRound(v * 100, 1);
+  for (const [k, v] of Object.entries(metrics))
+    printed[k] = v === null ? null : k === 'n_preds' ? pyRound(v, 1) : pyRound(v * 100, 1);
   return { metrics, printed, unavailable, perItem };
 }
 
-/** SODA_c of one video with METEOR as the official code calls it (GT caption as hypothesis, string-sorted columns). */
-async function sodaC(v: DvcVideo, tok: (c: string) => string, meteor: MeteorJar, strict: boolean): Promise<number> {
+/**
+ * A caption scorer as the official SODA code calls it: per-key scores for the keys in Python's sorted
+ * (string) order. `MeteorJar` is the official one; `ciderCaptionScorer` gives the spec's diagnostic variant.
+ */
+export interface CaptionScorer {
+  computeScore(
+    references: Record<string, readonly string[]>,
+    hypotheses: Record<string, string>,
+  ): Promise<{ keys: string[]; scores: number[] }>;
+}
+
+/** CIDEr-D as a SODA caption scorer (diagnostic only: the official SODA_c uses METEOR). */
+export const ciderCaptionScorer: CaptionScorer = {
+  computeScore(references, hypotheses) {
+    const keys = Object.keys(references).sort(pyStrCompare);
+    const r = ciderD(keys.map((k) => ({ candidate: hypotheses[k] ?? '', references: references[k] ?? [] })));
+    return Promise.resolve({ keys, scores: [...r.scores] });
+  },
+};
+
+/**
+ * SODA_c of one video as the official code computes it: the scorer is called once per GT caption with that
+ * caption as the HYPOTHESIS and each prediction as a reference; its string-sorted scores are used as if they
+ * were in numeric order (columns misalign from 11 predictions on) unless `strict`.
+ */
+export async function sodaForVideo(
+  v: DvcVideo,
+  tok: (c: string) => string,
+  meteor: CaptionScorer,
+  strict: boolean,
+): Promise<number> {
   const np = v.predCaptions.length;
   if (np === 0) return 0;
   const predTok = v.predCaptions.map(tok);
@@ -325,7 +408,7 @@ async function sodaC(v: DvcVideo, tok: (c: string) => string, meteor: MeteorJar,
     for (let j = 0; j < np; j++) {
       const iou = dvcIoU(v.predSegments[j] as number[], v.gtSegments[g] as number[]);
       const s = (strict ? r.scores[r.keys.indexOf(String(j))] : r.scores[j]) as number;
-      iouRow[j] = (iou < 0 ? 0 : iou) * (Number.isNaN(s) ? 0 : s);
+      iouRow[j] = Math.max(iou, 0) * (Number.isNaN(s) ? 0 : s);
     }
     rows.push(iouRow);
   }
@@ -335,7 +418,14 @@ async function sodaC(v: DvcVideo, tok: (c: string) => string, meteor: MeteorJar,
   return p + r > 0 ? (2 * p * r) / (p + r) : 0;
 }
 
-const parseSent = (s: string): string => s.replace(/[^a-zA-Z]/g, ' ').trim().toLowerCase().split(/\s+/).filter((w) => w !== '').join(' ');
+const parseSent = (s: string): string =>
+  s
+    .replace(/[^a-zA-Z]/g, ' ')
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .join(' ');
 
 /**
  * Para_CIDEr as `evaluate_para` (regex normalisation, no PTB), including the official misalignment: the
@@ -348,7 +438,10 @@ export function paragraphCider(videos: readonly DvcVideo[]): number {
   const n = Math.min(predParas.length, gtParas.length);
   if (n === 0) return 0;
   const keys = Array.from({ length: n }, (_, i) => String(i)).sort(pyStrCompare);
-  const pairs = keys.map((k) => ({ candidate: parseSent(predParas[Number(k)] as string), references: [parseSent(gtParas[Number(k)] as string)] }));
+  const pairs = keys.map((k) => ({
+    candidate: parseSent(predParas[Number(k)] as string),
+    references: [parseSent(gtParas[Number(k)] as string)],
+  }));
   const s = ciderD(pairs).score;
   return Number.isNaN(s) ? 0 : s;
 }
