@@ -98,7 +98,7 @@ describe('videoloom-eval score refvos (MeViS/ReVOS layout)', () => {
     expect(revos.overall.J).toBeCloseTo((100 + 66.67) / 2, 12);
     expect(a.text).toMatch(/reasoning/);
     expect(ra.per_item).toHaveLength(2);
-  });
+  }, 30_000);
   it('names the missing prediction PNG', async () => {
     await expect(run(['refvos', '--gt', dir, '--pred', join(dir, 'nowhere')])).rejects.toThrow(/nowhere/);
   });
@@ -163,6 +163,55 @@ describe('videoloom-eval score loombench', () => {
   });
 });
 
+describe('videoloom-eval score refcoco and charades', () => {
+  it('refcoco: cIoU pools, gIoU averages, null = no [SEG]', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vl-refcoco-'));
+    const g = box(0, 0, 4, 4);
+    writeFileSync(
+      join(dir, 'gt.json'),
+      JSON.stringify([
+        { id: 'a', mask: encodeRle(g) },
+        { id: 'b', mask: encodeRle(g) },
+      ]),
+    );
+    writeFileSync(join(dir, 'pred.json'), JSON.stringify({ a: encodeRle(box(0, 0, 4, 2)), b: null }));
+    const out = join(dir, 'r.json');
+    expect(
+      (await run(['refcoco', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'pred.json'), '--json', out]))
+        .code,
+    ).toBe(0);
+    const m = (JSON.parse(readFileSync(out, 'utf8')) as ScoreReport).metrics;
+    expect(m.cIoU).toBe(8 / 32);
+    expect(m.gIoU).toBe(0.25);
+  });
+  it('charades: prints numbers the way the official script does (9.0, not 9)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vl-charades-'));
+    writeFileSync(
+      join(dir, 'gt.json'),
+      JSON.stringify({
+        annotations: [
+          { id: 1, timestamp: [0, 10] },
+          { id: 2, timestamp: [0, 10] },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'pred.json'),
+      JSON.stringify({ '1': { timestamp: [[0, 10]] }, ' 02': { timestamp: [[20, 30]] } }),
+    );
+    const r = await run([
+      'charades',
+      '--gt',
+      join(dir, 'gt.json'),
+      '--pred',
+      join(dir, 'pred.json'),
+      '--strict',
+    ]);
+    expect(r.text).toMatch(/50\.0\s+50\.0\s+50\.0/);
+    expect(r.text).toMatch(/mode: strict/);
+  });
+});
+
 describe('videoloom-eval score arguments', () => {
   it('exits 2 with usage on a missing --gt or an unknown benchmark', async () => {
     expect((await run(['charades', '--pred', 'x'])).code).toBe(2);
@@ -197,6 +246,6 @@ describe.skipIf(!existsSync(mdDir))(
       const report = JSON.parse(readFileSync(out, 'utf8')) as ScoreReport;
       for (const [k, v] of Object.entries(shipped.brief)) expect(report.metrics[k], k).toBe(v);
       expect(r.text).toMatch(/53\.94/);
-    });
+    }, 60_000);
   },
 );
