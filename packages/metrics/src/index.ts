@@ -49,7 +49,13 @@ export {
 } from './spatial/davis.js';
 export { refcocoCounts, scoreRefCoco } from './spatial/refcoco.js';
 export type { ExpressionFrameScores, ExpressionScore, RevosSubset } from './spatial/refvos.js';
-export { aggregateMevis, aggregateRevos, expressionScore, scoreExpressionFrames } from './spatial/refvos.js';
+export {
+  aggregateMevis,
+  aggregateRevos,
+  expressionScore,
+  frameAccuracy,
+  scoreExpressionFrames,
+} from './spatial/refvos.js';
 export type { CharadesPerQuery, CharadesQuery, CharadesResult, Window } from './temporal/charades.js';
 export { charadesIoU, charadesQueriesFromFiles, scoreCharades } from './temporal/charades.js';
 export type { CaptionPair } from './temporal/cider.js';

@@ -96,6 +96,10 @@ describe('videoloom-eval score refvos (MeViS/ReVOS layout)', () => {
     expect(revos.referring.J).toBe(100);
     expect(revos.reasoning.J).toBe(66.67);
     expect(revos.overall.J).toBeCloseTo((100 + 66.67) / 2, 12);
+    // accuracy A uses the raw GT sum: frame 1 of expression 0 has two objects (no overlap) -> all pixels equal
+    const perA = (ra.per_item as { A: number }[]).map((p) => p.A);
+    expect(perA[0]).toBe(1);
+    expect(perA[1]).toBeCloseTo((1 + (1 - 16 / 200) + 1) / 3, 15);
     expect(a.text).toMatch(/reasoning/);
     expect(ra.per_item).toHaveLength(2);
   }, 30_000);

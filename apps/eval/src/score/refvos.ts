@@ -11,6 +11,7 @@ import {
   type ExpressionScore,
   emptyMask,
   expressionScore,
+  frameAccuracy,
   InvalidMetricInputError,
   labelsToMask,
   MaskFormatError,
@@ -26,6 +27,9 @@ interface MetaExpressions {
     string,
     {
       frames: string[];
+      /** ReVOS metas carry the frame size (used for frames where no object is annotated). */
+      height?: number;
+      width?: number;
       expressions: Record<
         string,
         { exp?: string; anno_id?: (string | number)[]; obj_id?: unknown[]; type_id?: number }
@@ -71,9 +75,14 @@ function predictionReader(
       return labelsToMask(readLabelPng(readFileSync(p), p));
     };
   }
-  const json = readJson(pred) as Record<string, Record<string, RleOrNull[]>>;
+  // {video: {expression: [rle|null]}} or Sa2VA's {video: {expression: {"prediction_masks": [rle]}}}
+  const json = readJson(pred) as Record<
+    string,
+    Record<string, RleOrNull[] | { prediction_masks: RleOrNull[] }>
+  >;
   return (video, exp, frame, t, w, h) => {
-    const list = json[video]?.[exp];
+    const entry = json[video]?.[exp];
+    const list = entry && !Array.isArray(entry) ? entry.prediction_masks : entry;
     if (!list)
       throw new InvalidMetricInputError(
         pred,
@@ -157,14 +166,20 @@ export function scoreRefVosFiles(o: {
           for (let k = 0; k < m.data.length; k++)
             (gt.data as Uint8Array)[k] = (gt.data[k] as number) + (m.data[k] as number);
       }
-      const size = gt ?? gtFrames[0];
+      const size =
+        gt ?? gtFrames[0] ?? (v.width && v.height ? { width: v.width, height: v.height } : undefined);
       const p = readPred(video, exp, frame, t, size?.width ?? 0, size?.height ?? 0);
       gtFrames.push(gt ?? emptyMask(p.width, p.height));
       predFrames.push(p);
     });
     const frames = scoreExpressionFrames(gtFrames, predFrames, `${video}/${exp}`, o.pred);
     if (e.type_id !== undefined) hasType = true;
-    const s = expressionScore(`${video}/${exp}`, frames, e.type_id);
+    // ReVOS accuracy A compares the raw GT sum (overlaps = 2) with the prediction, pixel by pixel
+    const accuracy =
+      e.type_id === undefined
+        ? undefined
+        : Float64Array.from(gtFrames, (g, t) => frameAccuracy(g, predFrames[t] as BinaryMask));
+    const s = expressionScore(`${video}/${exp}`, frames, e.type_id, accuracy);
     scores.push(s);
     const b = biForeJF(gtFrames, predFrames, frames);
     bi.push(b);
@@ -175,6 +190,7 @@ export function scoreRefVosFiles(o: {
       J: s.Je,
       F: s.Fe,
       'J&F': (s.Je + s.Fe) / 2,
+      ...(s.Ae === undefined ? {} : { A: s.Ae }),
       JF_bi_fore: b.JFbiFore,
       bi_fore_status: b.status,
     });
@@ -195,19 +211,15 @@ export function scoreRefVosFiles(o: {
   if (hasType) {
     const revos = aggregateRevos(scores);
     metrics.revos = revos;
-    const r2 = (x: number) => Number(x.toFixed(2));
+    const r2 = (x: number | undefined) => (x === undefined ? null : Number(x.toFixed(2)));
     rows.length = 0;
-    rows.push(
-      {
-        label: 'referring',
-        values: [r2(revos.referring['J&F']), r2(revos.referring.J), r2(revos.referring.F)],
-      },
-      {
-        label: 'reasoning',
-        values: [r2(revos.reasoning['J&F']), r2(revos.reasoning.J), r2(revos.reasoning.F)],
-      },
-      { label: 'overall', values: [r2(revos.overall['J&F']), r2(revos.overall.J), r2(revos.overall.F)] },
-    );
+    for (const [label, sub] of [
+      ['referring', revos.referring],
+      ['reasoning', revos.reasoning],
+      ['overall', revos.overall],
+    ] as const) {
+      rows.push({ label, values: [r2(sub['J&F']), r2(sub.J), r2(sub.F), r2(sub.A)] });
+    }
   }
   return {
     report: {
@@ -222,6 +234,10 @@ export function scoreRefVosFiles(o: {
       unavailable: [],
       inputs: { gt: files.meta, pred: o.pred },
     },
-    table: formatTable(`Referring VOS (${scores.length} expressions)`, ['J&F', 'J', 'F'], rows),
+    table: formatTable(
+      `Referring VOS (${scores.length} expressions)`,
+      hasType ? ['J&F', 'J', 'F', 'A'] : ['J&F', 'J', 'F'],
+      rows,
+    ),
   };
 }

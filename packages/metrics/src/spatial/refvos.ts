@@ -44,16 +44,36 @@ export interface ExpressionScore extends ExpressionFrameScores {
   readonly Fe: number;
   /** ReVOS `type_id`: 0 referring, 1 reasoning (2 is dropped by the official script). */
   readonly typeId?: number;
+  /** ReVOS accuracy A (mean over frames of {@link frameAccuracy}), when computed. */
+  readonly Ae?: number;
 }
 
-export function expressionScore(id: string, frames: ExpressionFrameScores, typeId?: number): ExpressionScore {
+export function expressionScore(
+  id: string,
+  frames: ExpressionFrameScores,
+  typeId?: number,
+  accuracy?: Float64Array,
+): ExpressionScore {
   return {
     id,
     ...frames,
     Je: numpyMean(frames.J),
     Fe: numpyMean(frames.F),
     ...(typeId === undefined ? {} : { typeId }),
+    ...(accuracy === undefined ? {} : { Ae: numpyMean(accuracy) }),
   };
+}
+
+/**
+ * ReVOS accuracy A of one frame (`get_r2vos_accuracy`): fraction of pixels where the RAW ground truth (the
+ * uint8 sum of the referred objects' masks, so overlaps are 2) equals the prediction value.
+ */
+export function frameAccuracy(gtSum: BinaryMask, pred: BinaryMask): number {
+  const a = gtSum.data;
+  const b = pred.data;
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same / a.length;
 }
 
 /** MeViS / Ref-DAVIS17 / Ref-YouTube-VOS: J, F = mean over expressions, J&F = (J + F) / 2 (fractions). */
@@ -86,6 +106,8 @@ export interface RevosSubset {
   readonly J: number;
   readonly F: number;
   readonly 'J&F': number;
+  /** Accuracy A (percent), when every expression of the subset has it. */
+  readonly A?: number;
   readonly count: number;
 }
 
@@ -112,15 +134,19 @@ export function aggregateRevos(expressions: readonly ExpressionScore[]): {
     }
     const J = numpyMean(es.map((e) => pyRound(100 * e.Je, 2)));
     const F = numpyMean(es.map((e) => pyRound(100 * e.Fe, 2)));
-    return { J, F, 'J&F': (J + F) / 2, count: es.length };
+    const hasA = es.every((e) => e.Ae !== undefined);
+    const A = hasA ? numpyMean(es.map((e) => pyRound(100 * (e.Ae as number), 2))) : undefined;
+    return { J, F, 'J&F': (J + F) / 2, ...(A === undefined ? {} : { A }), count: es.length };
   };
   const referring = subset(0);
   const reasoning = subset(1);
-  const J = (referring.J + reasoning.J) / 2;
-  const F = (referring.F + reasoning.F) / 2;
-  return {
-    referring,
-    reasoning,
-    overall: { J, F, 'J&F': (J + F) / 2, count: referring.count + reasoning.count },
+  // the official operation order: overall J&F = mean of the two subset J&Fs
+  const overall: RevosSubset = {
+    J: (referring.J + reasoning.J) / 2,
+    F: (referring.F + reasoning.F) / 2,
+    'J&F': (referring['J&F'] + reasoning['J&F']) / 2,
+    ...(referring.A !== undefined && reasoning.A !== undefined ? { A: (referring.A + reasoning.A) / 2 } : {}),
+    count: referring.count + reasoning.count,
   };
+  return { referring, reasoning, overall };
 }
