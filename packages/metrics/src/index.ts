@@ -33,7 +33,7 @@ export {
 } from './masks/rle.js';
 export { numpyMean, numpySum, pyRound, sequentialMean } from './numeric/numpy.js';
 export type { BiForeScore, BiForeStatus } from './spatial/bi-fore.js';
-export { aggregateBiFore, biForeJF, foregroundSpan } from './spatial/bi-fore.js';
+export { aggregateBiFore, biForeFromSpans, biForeJF, foregroundSpan } from './spatial/bi-fore.js';
 export {
   boundaryF,
   boundaryMap,
@@ -47,6 +47,9 @@ export {
   intersectionUnion,
   regionJ,
 } from './spatial/davis.js';
+export type { ExpressionMaskScores } from './spatial/expression-job.js';
+export { scoreExpressionMasks } from './spatial/expression-job.js';
+export { JfWorkerPool } from './spatial/jf-pool.js';
 export { refcocoCounts, scoreRefCoco } from './spatial/refcoco.js';
 export type { ExpressionFrameScores, ExpressionScore, RevosSubset } from './spatial/refvos.js';
 export {

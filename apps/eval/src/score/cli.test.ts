@@ -69,8 +69,18 @@ describe('videoloom-eval score refvos (MeViS/ReVOS layout)', () => {
   }
   writeFileSync(join(dir, 'pred.json'), JSON.stringify(rleJson));
 
-  it('scores PNG folders and RLE JSON identically, with the hand-computed values', async () => {
-    const a = await run(['refvos', '--gt', dir, '--pred', pngDir, '--json', join(dir, 'a.json')]);
+  it('scores PNG folders (inline) and RLE JSON (2 worker threads) identically, with the hand-computed values', async () => {
+    const a = await run([
+      'refvos',
+      '--gt',
+      dir,
+      '--pred',
+      pngDir,
+      '--json',
+      join(dir, 'a.json'),
+      '--workers',
+      '0',
+    ]);
     const b = await run([
       'refvos',
       '--gt',
@@ -79,6 +89,8 @@ describe('videoloom-eval score refvos (MeViS/ReVOS layout)', () => {
       join(dir, 'pred.json'),
       '--json',
       join(dir, 'b.json'),
+      '--workers',
+      '2',
     ]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);

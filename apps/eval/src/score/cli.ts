@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { scoreLoomBenchFiles } from './loombench.js';
 import { stderrProgressBar } from './progress.js';
@@ -32,8 +33,18 @@ Benchmarks and inputs (the official evaluators' file formats):
 Options:
   --json PATH   write every metric plus per-item scores (official names and units) atomically
   --strict      fix documented quirks of the official code (labelled "strict" in every report)
+  --workers N   refvos: worker threads scoring expressions in parallel (default: spare cores, max 4; 0 = inline)
   --quiet       no progress bar
 `;
+
+/** `--workers N` (refvos): explicit count, else one per spare core (at most 4); 0/1 = inline. */
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return Math.min(4, Math.max(0, availableParallelism() - 1));
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`--workers expects a non-negative integer, received ${JSON.stringify(text)}`);
+  return n;
+}
 
 /** Runs `videoloom-eval score …`; returns the process exit code. */
 export async function runScore(
@@ -53,6 +64,7 @@ export async function runScore(
       'mask-dict': { type: 'string' },
       'shared-qids': { type: 'boolean', default: false },
       'all-gt': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,8 +104,9 @@ export async function runScore(
       });
       break;
     case 'refvos':
-      outcome = scoreRefVosFiles({
+      outcome = await scoreRefVosFiles({
         ...common,
+        workers: parseWorkers(values.workers),
         ...(values['mask-dict'] ? { maskDict: values['mask-dict'] } : {}),
       });
       break;

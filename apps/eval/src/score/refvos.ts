@@ -4,19 +4,21 @@ import {
   aggregateBiFore,
   aggregateMevis,
   aggregateRevos,
+  type BiForeScore,
   type BinaryMask,
-  biForeJF,
+  biForeFromSpans,
   type CocoRle,
   decodeRle,
+  type ExpressionMaskScores,
   type ExpressionScore,
   emptyMask,
   expressionScore,
-  frameAccuracy,
   InvalidMetricInputError,
+  JfWorkerPool,
   labelsToMask,
   MaskFormatError,
   readLabelPng,
-  scoreExpressionFrames,
+  scoreExpressionMasks,
 } from '@videoloom/metrics';
 import type { ScoreProgressEvent } from './progress.js';
 import { formatTable } from './report.js';
@@ -105,13 +107,15 @@ function predictionReader(
 }
 
 /** Referring VOS (MeViS, Ref-DAVIS17, Ref-YouTube-VOS, ReVOS layouts): J, F, J&F; ReVOS split when type_id is present. */
-export function scoreRefVosFiles(o: {
+export async function scoreRefVosFiles(o: {
   gt: string;
   pred: string;
   maskDict?: string;
   strict: boolean;
+  /** Worker threads scoring expressions in parallel; 0 or 1 = inline. */
+  workers?: number;
   onProgress?: (e: ScoreProgressEvent) => void;
-}): ScoreOutcome {
+}): Promise<ScoreOutcome> {
   const files = resolveRefVosGt(o.gt, o.maskDict);
   const meta = readJson(files.meta) as MetaExpressions;
   if (!meta?.videos)
@@ -130,58 +134,85 @@ export function scoreRefVosFiles(o: {
   o.onProgress?.({ type: 'score-start', total: jobs.length, label: 'refvos' });
   const scores: ExpressionScore[] = [];
   const perItem: unknown[] = [];
-  const bi: ReturnType<typeof biForeJF>[] = [];
+  const bi: BiForeScore[] = [];
   let hasType = false;
-  jobs.forEach(({ video, exp }, i) => {
-    const v = meta.videos[video] as MetaExpressions['videos'][string];
-    const e = v.expressions[exp] as MetaExpressions['videos'][string]['expressions'][string];
-    const annoIds = (e.anno_id ?? []).map(String);
-    const gtFrames: BinaryMask[] = [];
-    const predFrames: BinaryMask[] = [];
-    v.frames.forEach((frame, t) => {
-      let gt: BinaryMask | undefined;
-      for (const a of annoIds) {
-        const list = maskDict[a];
-        if (!list)
-          throw new InvalidMetricInputError(
-            files.masks,
-            `${video}/${exp}`,
-            `annotation id ${a} missing from mask_dict.json`,
-            'an entry per anno_id',
-            'none',
-          );
-        const r = list[t];
-        if (r === undefined)
-          throw new InvalidMetricInputError(
-            files.masks,
-            `${video}/${exp}`,
-            `annotation ${a} has no entry for frame ${t}`,
-            `${v.frames.length} entries`,
-            String(list.length),
-          );
-        if (r === null) continue;
-        const m = decodeRle(r, files.masks, t);
-        if (!gt) gt = m;
-        else
-          for (let k = 0; k < m.data.length; k++)
-            (gt.data as Uint8Array)[k] = (gt.data[k] as number) + (m.data[k] as number);
+  const pool = (o.workers ?? 0) > 1 ? new JfWorkerPool(o.workers as number) : undefined;
+  const results: ExpressionMaskScores[] = new Array(jobs.length);
+  const inflight = new Set<Promise<void>>();
+  let done = 0;
+  const finished = (i: number, r: ExpressionMaskScores): void => {
+    results[i] = r;
+    done++;
+    o.onProgress?.({ type: 'score-progress', done, total: jobs.length });
+  };
+  try {
+    for (const [i, { video, exp }] of jobs.entries()) {
+      const v = meta.videos[video] as MetaExpressions['videos'][string];
+      const e = v.expressions[exp] as MetaExpressions['videos'][string]['expressions'][string];
+      const annoIds = (e.anno_id ?? []).map(String);
+      const gtFrames: BinaryMask[] = [];
+      const predFrames: BinaryMask[] = [];
+      v.frames.forEach((frame, t) => {
+        let gt: BinaryMask | undefined;
+        for (const a of annoIds) {
+          const list = maskDict[a];
+          if (!list)
+            throw new InvalidMetricInputError(
+              files.masks,
+              `${video}/${exp}`,
+              `annotation id ${a} missing from mask_dict.json`,
+              'an entry per anno_id',
+              'none',
+            );
+          const r = list[t];
+          if (r === undefined)
+            throw new InvalidMetricInputError(
+              files.masks,
+              `${video}/${exp}`,
+              `annotation ${a} has no entry for frame ${t}`,
+              `${v.frames.length} entries`,
+              String(list.length),
+            );
+          if (r === null) continue;
+          const m = decodeRle(r, files.masks, t);
+          if (!gt) gt = m;
+          else
+            for (let k = 0; k < m.data.length; k++)
+              (gt.data as Uint8Array)[k] = (gt.data[k] as number) + (m.data[k] as number);
+        }
+        const size =
+          gt ?? gtFrames[0] ?? (v.width && v.height ? { width: v.width, height: v.height } : undefined);
+        const p = readPred(video, exp, frame, t, size?.width ?? 0, size?.height ?? 0);
+        gtFrames.push(gt ?? emptyMask(p.width, p.height));
+        predFrames.push(p);
+      });
+      const options = { accuracy: e.type_id !== undefined, item: `${video}/${exp}` };
+      if (e.type_id !== undefined) hasType = true;
+      if (pool) {
+        // masks are transferred to the worker; at most 2 expressions per worker in flight bound the memory
+        const job = pool.score(gtFrames, predFrames, options).then((r) => finished(i, r));
+        inflight.add(job);
+        void job.then(
+          () => inflight.delete(job),
+          () => inflight.delete(job),
+        );
+        if (inflight.size >= 2 * pool.size) await Promise.race(inflight);
+      } else {
+        finished(i, scoreExpressionMasks(gtFrames, predFrames, { ...options, path: o.pred }));
       }
-      const size =
-        gt ?? gtFrames[0] ?? (v.width && v.height ? { width: v.width, height: v.height } : undefined);
-      const p = readPred(video, exp, frame, t, size?.width ?? 0, size?.height ?? 0);
-      gtFrames.push(gt ?? emptyMask(p.width, p.height));
-      predFrames.push(p);
-    });
-    const frames = scoreExpressionFrames(gtFrames, predFrames, `${video}/${exp}`, o.pred);
-    if (e.type_id !== undefined) hasType = true;
-    // ReVOS accuracy A compares the raw GT sum (overlaps = 2) with the prediction, pixel by pixel
-    const accuracy =
-      e.type_id === undefined
-        ? undefined
-        : Float64Array.from(gtFrames, (g, t) => frameAccuracy(g, predFrames[t] as BinaryMask));
-    const s = expressionScore(`${video}/${exp}`, frames, e.type_id, accuracy);
+    }
+    await Promise.all(inflight);
+  } finally {
+    await pool?.close();
+  }
+  jobs.forEach(({ video, exp }, i) => {
+    const e = (meta.videos[video] as MetaExpressions['videos'][string]).expressions[
+      exp
+    ] as MetaExpressions['videos'][string]['expressions'][string];
+    const r = results[i] as ExpressionMaskScores;
+    const s = expressionScore(`${video}/${exp}`, r.frames, e.type_id, r.accuracy);
     scores.push(s);
-    const b = biForeJF(gtFrames, predFrames, frames);
+    const b = biForeFromSpans(r.gtSpan, r.predSpan, r.frames);
     bi.push(b);
     perItem.push({
       video,
@@ -194,7 +225,6 @@ export function scoreRefVosFiles(o: {
       JF_bi_fore: b.JFbiFore,
       bi_fore_status: b.status,
     });
-    o.onProgress?.({ type: 'score-progress', done: i + 1, total: jobs.length });
   });
   o.onProgress?.({ type: 'score-end', total: jobs.length });
   const mevis = aggregateMevis(scores);

@@ -46,8 +46,15 @@ export function biForeJF(
   pred: readonly BinaryMask[],
   frames: ExpressionFrameScores,
 ): BiForeScore {
-  const gtSpan = foregroundSpan(gt);
-  const predSpan = foregroundSpan(pred);
+  return biForeFromSpans(foregroundSpan(gt), foregroundSpan(pred), frames);
+}
+
+/** {@link biForeJF} from precomputed spans (what the worker pool returns). */
+export function biForeFromSpans(
+  gtSpan: { first: number; last: number } | null,
+  predSpan: { first: number; last: number } | null,
+  frames: ExpressionFrameScores,
+): BiForeScore {
   const Jg = gtSpan ? spanMean(frames.J, gtSpan) : 0;
   const Fg = gtSpan ? spanMean(frames.F, gtSpan) : 0;
   const Jp = predSpan ? spanMean(frames.J, predSpan) : 0;
