@@ -74,6 +74,47 @@ describe('QVHighlights quirks (moment_detr)', () => {
     const ap = queryDetectionAP([[5, 5]], [[5, 5, 1]]);
     expect(ap[0]).toBe(1);
   });
+  it('MR AP: among tied IoUs the LATER GT window is tried first (reversed stable argsort)', () => {
+    // pred1 overlaps both GT windows with IoU exactly 0.6 and takes the later one (B); pred2 then only fits B
+    const ap = queryDetectionAP(
+      [
+        [0, 10],
+        [5, 15],
+      ],
+      [
+        [2.5, 12.5, 0.9],
+        [5, 15, 0.8],
+      ],
+    );
+    expect(ap[0]).toBe(0.5); // taking A first would give 1
+  });
+  it('only the first entry decides which task is evaluated', () => {
+    const gts: QvhGtItem[] = [
+      {
+        qid: 1,
+        duration: 4,
+        relevant_windows: [[0, 4]],
+        relevant_clip_ids: [0],
+        saliency_scores: [[4, 4, 4]],
+      },
+      {
+        qid: 2,
+        duration: 4,
+        relevant_windows: [[0, 4]],
+        relevant_clip_ids: [0],
+        saliency_scores: [[4, 4, 4]],
+      },
+    ];
+    const r = scoreQvHighlights(
+      [
+        { qid: 1, pred_saliency_scores: [1, 0] },
+        { qid: 2, pred_saliency_scores: [1, 0], pred_relevant_windows: [[0, 4, 1]] },
+      ],
+      gts,
+    );
+    expect(Object.keys(r.brief).some((k) => k.startsWith('MR-'))).toBe(false);
+    expect(r.brief['HL-min-VeryGood-Hit1']).toBe(100);
+  });
   it('MR AP: keeps the first 10 windows in LIST order before sorting by score', () => {
     const anchors: QvhGtItem[] = [
       {
