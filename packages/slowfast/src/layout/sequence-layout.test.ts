@@ -151,9 +151,9 @@ describe('SlowFast layout per dataset setting', () => {
     });
     checkLayout(prompt, 64, 5, 'Please segment the person in the red shirt.');
     expect(prompt.runs.filter((r) => r.kind === 'slow')).toMatchObject(
-      keyframes(200, 25).map((k, slot) => ({
+      keyframes(200, 25).map((k, keyframeId) => ({
         kind: 'slow',
-        slot,
+        keyframeId,
         frameIndex: k.frameIndex,
         timeSeconds: k.timeSeconds,
       })),

@@ -50,10 +50,10 @@ export interface FastFrameRun extends RunBase {
   readonly kind: 'fast';
   readonly frameId: number;
 }
-/** The `<IMG_CONTEXT>` run of slow keyframe number `slot` (0-based). */
+/** The `<IMG_CONTEXT>` run of slow keyframe `keyframeId` (its position among the slow frames, 0-based: S1..S5 are 0..4). */
 export interface SlowFrameRun extends RunBase {
   readonly kind: 'slow';
-  readonly slot: number;
+  readonly keyframeId: number;
 }
 export type VisualTokenRun = FastFrameRun | SlowFrameRun;
 
@@ -233,15 +233,15 @@ export class SlowFastLayoutBuilder {
       textParts.push(`${frameIdTextOf(this.config, frame.frameId)}\n`);
     }
     const slowLength = this.config.slowTokensPerFrame;
-    input.slowFrames.forEach((keyframe, slot) => {
-      if (slot > 0) {
+    input.slowFrames.forEach((keyframe, keyframeId) => {
+      if (keyframeId > 0) {
         ids.push(...this.tokenizer.encodeIds('\n'));
         textParts.push('\n');
       }
       const start = pushRun(slowLength);
       runs.push({
         kind: 'slow',
-        slot,
+        keyframeId,
         frameIndex: keyframe.frameIndex,
         timeSeconds: keyframe.timeSeconds,
         start,
