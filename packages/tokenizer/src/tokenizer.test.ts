@@ -187,13 +187,48 @@ describe('loading', () => {
     ).toThrow(/ByteLevel/);
   });
 
-  it('a tokenizer without [SEG] reports it by name', () => {
-    const dir = internVL3TokenizerDir();
-    const json = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
-    json.added_tokens = json.added_tokens.filter((t: { content: string }) => t.content !== '[SEG]');
-    const plain = tokenizerFromJson(json, {}, 'no-seg tokenizer.json');
-    expect(() => plain.specialTokenIds()).toThrow(
-      /"\[SEG\]" is not in the vocabulary of no-seg tokenizer.json/,
+  it('a tokenizer without [SEG] reports it by name; a tiny byte-level BPE loads and round-trips', () => {
+    // 256 byte-level symbols, one merge, and only <img> as added token: no [SEG].
+    const bytes = [...Array(256).keys()].map((b) => String.fromCharCode(b));
+    const vocab: Record<string, number> = {};
+    const alphabet = (() => {
+      const printable = [...Array(256).keys()].filter(
+        (b) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || b >= 0xae,
+      );
+      let extra = 0;
+      return [...Array(256).keys()].map((b) =>
+        printable.includes(b) ? bytes[b]! : String.fromCharCode(256 + extra++),
+      );
+    })();
+    alphabet.forEach((ch, id) => {
+      vocab[ch] = id;
+    });
+    vocab.ab = 256;
+    const json = {
+      added_tokens: [
+        {
+          id: 257,
+          content: '<img>',
+          special: true,
+          single_word: false,
+          lstrip: false,
+          rstrip: false,
+          normalized: false,
+        },
+      ],
+      normalizer: null,
+      post_processor: null,
+      pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: true },
+      decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: true },
+      model: { type: 'BPE', vocab, merges: [['a', 'b']], unk_token: null, ignore_merges: false },
+    };
+    const tiny = tokenizerFromJson(json, {}, 'tiny tokenizer.json');
+    expect(tiny.vocabSize).toBe(258);
+    expect(tiny.encode('abc<img>é').tokens).toEqual(['ab', 'c', '<img>', 'Ã', '©']);
+    expect(tiny.decode(tiny.encodeIds('abc<img>é'))).toBe('abc<img>é');
+    expect(() => tiny.specialTokenIds()).toThrow(/"<\/img>" is not in the vocabulary of tiny tokenizer.json/);
+    expect(() => tiny.requireTokenId('[SEG]')).toThrow(
+      /"\[SEG\]" is not in the vocabulary of tiny tokenizer.json/,
     );
   });
 
