@@ -1,0 +1,47 @@
+import { tf } from '@videoloom/backend';
+import type { Tensor } from '../../layers/ops.js';
+
+/** cos/sin tables of rotate-half RoPE for consecutive positions. */
+export interface RopeTables {
+  /** float32 `[length, headDim]`: the headDim/2 angles repeated twice, `[f0..f(h/2-1), f0..f(h/2-1)]`. */
+  readonly cos: Tensor;
+  /** float32 `[length, headDim]`, same layout as `cos`. */
+  readonly sin: Tensor;
+}
+
+/**
+ * RoPE tables for positions `start .. start + length - 1`: `inv_freq[i] = theta^(-2i/headDim)`,
+ * angle = position * inv_freq[i]. Angles are computed in float64 and rounded once.
+ */
+export function ropeTables(start: number, length: number, headDim: number, theta: number): RopeTables {
+  const half = headDim / 2;
+  const cos = new Float32Array(length * headDim);
+  const sin = new Float32Array(length * headDim);
+  for (let p = 0; p < length; p++) {
+    for (let i = 0; i < half; i++) {
+      // Same float32 rounding of inv_freq as the reference implementations would see at fp32.
+      const angle = (start + p) * theta ** (-(2 * i) / headDim);
+      const c = Math.cos(angle);
+      const s = Math.sin(angle);
+      cos[p * headDim + i] = c;
+      cos[p * headDim + i + half] = c;
+      sin[p * headDim + i] = s;
+      sin[p * headDim + i + half] = s;
+    }
+  }
+  return { cos: tf.tensor2d(cos, [length, headDim]), sin: tf.tensor2d(sin, [length, headDim]) };
+}
+
+/**
+ * Rotate-half RoPE: `x * cos + rotate_half(x) * sin`, `rotate_half([x1, x2]) = [-x2, x1]` (halves of
+ * the head vector, not interleaved pairs).
+ * @param x float32 `[heads, length, headDim]`
+ * @returns float32, same shape
+ */
+export function applyRope(x: Tensor, tables: RopeTables): Tensor {
+  const headDim = x.shape[x.rank - 1] as number;
+  const half = headDim / 2;
+  const [first, second] = tf.split(x, [half, half], -1) as [Tensor, Tensor];
+  const rotated = tf.concat([tf.neg(second), first], -1);
+  return tf.add(tf.mul(x, tables.cos), tf.mul(rotated, tables.sin));
+}

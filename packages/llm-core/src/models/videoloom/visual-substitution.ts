@@ -1,0 +1,66 @@
+import { tf } from '@videoloom/backend';
+import { TensorShapeError, VisualTokenCountError } from '../../errors/index.js';
+import { gatherRows, type Tensor } from '../../layers/ops.js';
+
+/**
+ * A token sequence and where its visual tokens go. Works with any layout map (e.g. the SlowFast
+ * layout of @videoloom/slowfast): pass its ids, and either its ordered visual positions or nothing
+ * (then every position holding the `<IMG_CONTEXT>` id is a visual position).
+ */
+export interface TokenSequence {
+  /** Token ids of the whole sequence (prompt), length L. */
+  readonly ids: ArrayLike<number>;
+  /** Ascending positions that receive visual tokens, in the order the visual tokens are given. @defaultValue positions whose id is `<IMG_CONTEXT>` */
+  readonly visualPositions?: ArrayLike<number>;
+}
+
+/** The positions that receive visual tokens, validated. */
+export function visualPositionsOf(sequence: TokenSequence, imgContextId: number): number[] {
+  const positions: number[] = [];
+  if (sequence.visualPositions) {
+    let previous = -1;
+    for (let i = 0; i < sequence.visualPositions.length; i++) {
+      const p = sequence.visualPositions[i] as number;
+      if (!Number.isInteger(p) || p <= previous || p >= sequence.ids.length) {
+        throw new TensorShapeError('sequence.visualPositions', `strictly ascending integers in [0, ${sequence.ids.length})`, `${p} at index ${i}`);
+      }
+      positions.push(p);
+      previous = p;
+    }
+    return positions;
+  }
+  for (let i = 0; i < sequence.ids.length; i++) if (sequence.ids[i] === imgContextId) positions.push(i);
+  return positions;
+}
+
+/**
+ * Embeds a sequence and overwrites its visual positions, in order, with the visual tokens (section 6
+ * of the model reference). Differentiable in both the embedding table and the visual tokens.
+ *
+ * @param embedTable float32 `[V, D]`
+ * @param visualTokens float32 `[N, D]` (concatenated frame by frame, row-major inside a frame), or null when N = 0
+ * @returns float32 `[1, L, D]`
+ */
+export function embedWithVisualTokens(
+  embedTable: Tensor,
+  sequence: TokenSequence,
+  visualTokens: Tensor | null,
+  imgContextId: number,
+): Tensor {
+  const positions = visualPositionsOf(sequence, imgContextId);
+  const received = visualTokens ? (visualTokens.shape[0] as number) : 0;
+  if (positions.length !== received) throw new VisualTokenCountError('visualTokens', positions.length, received);
+  const L = sequence.ids.length;
+  const ids = Int32Array.from(sequence.ids as ArrayLike<number>);
+  return tf.tidy(() => {
+    if (!visualTokens || received === 0) return gatherRows(embedTable, tf.tensor2d(ids, [1, L], 'int32'));
+    // Gather from [text embeddings of the sequence ; visual tokens]: row i is text row i, unless i
+    // is the k-th visual position, then row L + k.
+    const text = gatherRows(embedTable, tf.tensor1d(ids, 'int32'));
+    const source = Int32Array.from({ length: L }, (_, i) => i);
+    positions.forEach((p, k) => {
+      source[p] = L + k;
+    });
+    return gatherRows(tf.concat([text, visualTokens], 0), tf.tensor1d(source, 'int32')).reshape([1, L, embedTable.shape[1] as number]);
+  });
+}

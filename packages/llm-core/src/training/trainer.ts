@@ -1,0 +1,78 @@
+import { tf } from '@videoloom/backend';
+import type { Tensor } from '../layers/ops.js';
+import { PAPER_TRAINABLE_GROUPS, type VideoLoomModel } from '../models/videoloom/model.js';
+import type { TokenSequence } from '../models/videoloom/visual-substitution.js';
+import type { ParameterGroup } from '../weights/parameter-store.js';
+import { causalLmLoss } from './loss.js';
+
+/** One training example: a sequence, its labels and its visual tokens. */
+export interface TrainingExample {
+  readonly sequence: TokenSequence;
+  /** One label per position (`-100` where no loss is taken); the loss shifts them by one. */
+  readonly labels: ArrayLike<number>;
+  /** float32 `[N, D]` visual tokens (kept by the caller), or null. @defaultValue null */
+  readonly visualTokens?: Tensor | null;
+}
+
+export interface TrainerOptions {
+  /** Adam learning rate. @defaultValue 1e-3 */
+  readonly learningRate?: number;
+  /** Clip the global gradient norm to this value; 0 turns clipping off. @defaultValue 1 */
+  readonly maxGradNorm?: number;
+  /** Parameter groups that train; the rest are frozen. @defaultValue the paper's set (LoRA, embed_tokens, lm_head, seg head) */
+  readonly trainable?: ReadonlySet<ParameterGroup>;
+}
+
+/** Result of one optimisation step. */
+export interface TrainStepResult {
+  /** Mean next-token cross-entropy over the batch, before the update. */
+  readonly loss: number;
+  /** Global gradient norm before clipping. */
+  readonly gradientNorm: number;
+}
+
+/** A minimal Adam trainer over the model's trainable groups (text loss). */
+export class Trainer {
+  private readonly optimizer: ReturnType<typeof tf.train.adam>;
+  private readonly variables: ReturnType<VideoLoomModel['setTrainable']>;
+  private readonly maxGradNorm: number;
+
+  constructor(
+    readonly model: VideoLoomModel,
+    options: TrainerOptions = {},
+  ) {
+    this.optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+    this.variables = model.setTrainable(options.trainable ?? PAPER_TRAINABLE_GROUPS);
+    this.maxGradNorm = options.maxGradNorm ?? 1;
+  }
+
+  /** One step on a batch: forward every example on one tape, mean loss, clip, Adam update. */
+  async step(batch: readonly TrainingExample[]): Promise<TrainStepResult> {
+    const { value, grads } = tf.variableGrads(() => {
+      const losses = batch.map((example) => {
+        const out = this.model.forward({ sequence: example.sequence, visualTokens: example.visualTokens ?? null, training: true });
+        return causalLmLoss(out.logits, example.labels).loss;
+      });
+      return tf.div(tf.addN(losses), batch.length) as ReturnType<typeof tf.scalar>;
+    }, this.variables);
+    const names = Object.keys(grads);
+    const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n] as Tensor))))));
+    const gradientNorm = (await norm.data())[0] as number;
+    norm.dispose();
+    const scale = this.maxGradNorm > 0 && gradientNorm > this.maxGradNorm ? this.maxGradNorm / gradientNorm : 1;
+    const scaled: Record<string, Tensor> = {};
+    for (const n of names) scaled[n] = scale === 1 ? (grads[n] as Tensor) : tf.mul(grads[n] as Tensor, scale);
+    this.optimizer.applyGradients(scaled as Parameters<typeof this.optimizer.applyGradients>[0]);
+    for (const n of names) {
+      (grads[n] as Tensor).dispose();
+      if (scale !== 1) (scaled[n] as Tensor).dispose();
+    }
+    const loss = (await value.data())[0] as number;
+    value.dispose();
+    return { loss, gradientNorm };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
