@@ -60,9 +60,18 @@ export {
   PAPER_TRAINABLE_GROUPS,
   VideoLoomModel,
 } from './models/videoloom/model.js';
-export { embedWithVisualTokens, type TokenSequence, visualPositionsOf } from './models/videoloom/visual-substitution.js';
+export {
+  embedWithVisualTokens,
+  type TokenSequence,
+  visualPositionsOf,
+} from './models/videoloom/visual-substitution.js';
 export { causalLmLoss, IGNORE_INDEX } from './training/loss.js';
-export { Trainer, type TrainerOptions, type TrainingExample, type TrainStepResult } from './training/trainer.js';
+export {
+  Trainer,
+  type TrainerOptions,
+  type TrainingExample,
+  type TrainStepResult,
+} from './training/trainer.js';
 export {
   canonicalTensorName,
   type LoadedModel,
@@ -72,7 +81,12 @@ export {
   type SaveModelOptions,
   saveModel,
 } from './weights/checkpoint-io.js';
-export { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, type SafetensorsDType } from './weights/dtype.js';
+export {
+  bfloat16ToFloat32,
+  float16ToFloat32,
+  float32ToBfloat16,
+  type SafetensorsDType,
+} from './weights/dtype.js';
 export { type ParameterGroup, type ParameterSpec, ParameterStore } from './weights/parameter-store.js';
 export {
   type HostTensorData,

@@ -1,4 +1,4 @@
-export { type TensorMismatch, CheckpointMismatchError } from './checkpoint-mismatch-error.js';
+export { CheckpointMismatchError, type TensorMismatch } from './checkpoint-mismatch-error.js';
 export { ModelConfigError } from './config-error.js';
 export { LlmCoreError, VIDEOLOOM_ERROR_MARKER } from './llm-core-error.js';
 export { SafetensorsFormatError } from './safetensors-format-error.js';

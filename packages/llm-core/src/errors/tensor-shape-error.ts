@@ -13,6 +13,8 @@ export class TensorShapeError extends LlmCoreError {
     readonly expected: string,
     readonly received: string,
   ) {
-    super(`Input ${tensorName}: expected ${expected}, received ${received}. Reshape or recompute the input to match.`);
+    super(
+      `Input ${tensorName}: expected ${expected}, received ${received}. Reshape or recompute the input to match.`,
+    );
   }
 }

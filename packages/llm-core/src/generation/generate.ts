@@ -10,7 +10,11 @@ import { argmax, createRandom, type SamplingConfig, sampleTopP } from './samplin
 export type GenerateProgressEvent =
   | { readonly type: 'generate-start'; readonly promptLength: number }
   | { readonly type: 'generate-progress'; readonly tokenId: number; readonly generated: number }
-  | { readonly type: 'generate-end'; readonly generated: number; readonly stopReason: GenerateResult['stopReason'] };
+  | {
+      readonly type: 'generate-end';
+      readonly generated: number;
+      readonly stopReason: GenerateResult['stopReason'];
+    };
 
 export interface GenerateOptions {
   /** The prompt, with its visual positions. */
@@ -56,10 +60,16 @@ export async function generate(model: VideoLoomModel, options: GenerateOptions):
   const segId = model.config.specialTokens.seg;
   const D = model.config.decoder.hiddenSize;
   const choose = (logits: Float32Array): number =>
-    sampling.kind === 'greedy' || !random ? argmax(logits) : sampleTopP(logits, sampling.topP ?? 0.9, sampling.temperature ?? 1, random);
+    sampling.kind === 'greedy' || !random
+      ? argmax(logits)
+      : sampleTopP(logits, sampling.topP ?? 0.9, sampling.temperature ?? 1, random);
 
   options.onProgress?.({ type: 'generate-start', promptLength: options.prompt.ids.length });
-  const prefill = model.forward({ sequence: options.prompt, visualTokens: options.visualTokens ?? null, logits: 'last' });
+  const prefill = model.forward({
+    sequence: options.prompt,
+    visualTokens: options.visualTokens ?? null,
+    logits: 'last',
+  });
   prefill.hidden.dispose();
   let cache: KvCache = prefill.cache;
   let next = choose((await prefill.logits.data()) as Float32Array);

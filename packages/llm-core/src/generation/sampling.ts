@@ -31,7 +31,12 @@ export function argmax(logits: ArrayLike<number>): number {
 }
 
 /** Samples from `softmax(logits / temperature)` restricted to the top-p nucleus. */
-export function sampleTopP(logits: ArrayLike<number>, topP: number, temperature: number, random: () => number): number {
+export function sampleTopP(
+  logits: ArrayLike<number>,
+  topP: number,
+  temperature: number,
+  random: () => number,
+): number {
   const n = logits.length;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) max = Math.max(max, (logits[i] as number) / temperature);
@@ -41,7 +46,9 @@ export function sampleTopP(logits: ArrayLike<number>, topP: number, temperature:
     probabilities[i] = Math.exp((logits[i] as number) / temperature - max);
     total += probabilities[i] as number;
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => (probabilities[y] as number) - (probabilities[x] as number));
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (x, y) => (probabilities[y] as number) - (probabilities[x] as number),
+  );
   const nucleus: number[] = [];
   let mass = 0;
   for (const i of order) {

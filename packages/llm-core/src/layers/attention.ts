@@ -18,12 +18,16 @@ export function attention(query: Tensor, key: Tensor, value: Tensor, additiveMas
   const scale = 1 / Math.sqrt(headDim);
   const outputs: Tensor[] = [];
   for (let j = 0; j < numKv; j++) {
-    const q = query.slice([j * group, 0, 0], [group, queryLength, headDim]).reshape([group * queryLength, headDim]);
+    const q = query
+      .slice([j * group, 0, 0], [group, queryLength, headDim])
+      .reshape([group * queryLength, headDim]);
     const k = key.slice([j, 0, 0], [1, keyLength, headDim]).reshape([keyLength, headDim]);
     const v = value.slice([j, 0, 0], [1, keyLength, headDim]).reshape([keyLength, headDim]);
     let scores: Tensor = tf.mul(matMul2d(q, tf.transpose(k)), scale);
     if (additiveMask) {
-      scores = tf.add(scores.reshape([group, queryLength, keyLength]), additiveMask).reshape([group * queryLength, keyLength]);
+      scores = tf
+        .add(scores.reshape([group, queryLength, keyLength]), additiveMask)
+        .reshape([group * queryLength, keyLength]);
     }
     const probabilities = tf.softmax(scores, -1);
     outputs.push(matMul2d(probabilities, v).reshape([group, queryLength, headDim]));

@@ -2,7 +2,9 @@ import { type Tf, tf } from '@videoloom/backend';
 
 type Tensor = ReturnType<Tf['tensor']>;
 type Tensor2D = ReturnType<Tf['tensor2d']>;
+
 export type { Tensor, Tensor2D };
+
 type SaveFunction = (tensors: Tensor[]) => void;
 
 /**
@@ -68,11 +70,12 @@ export function gatherRows(table: Tensor, indices: Tensor): Tensor {
   const columns = table.shape[1] as number;
   const flat = indices.reshape([indices.size]);
   const f = tf.customGrad((t, save) => {
-    (save as SaveFunction)([]);
+    // Saved, so the indices outlive the tidy scope that created them until backward runs.
+    (save as SaveFunction)([flat]);
     return {
       value: tf.gather(t as Tensor, flat),
-      gradFunc: (dy) => {
-        const oneHot = tf.oneHot(flat, rows).toFloat() as Tensor2D;
+      gradFunc: (dy, saved) => {
+        const oneHot = tf.oneHot((saved as Tensor[])[0] as Tensor, rows).toFloat() as Tensor2D;
         return matMul2d(tf.transpose(oneHot), dy as Tensor2D);
       },
     };

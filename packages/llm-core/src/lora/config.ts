@@ -1,8 +1,16 @@
-import { ModelConfigError } from '../errors/index.js';
 import { positiveInt, positiveNumber, probability } from '../config/validate.js';
+import { ModelConfigError } from '../errors/index.js';
 
 /** The seven linear projections of a decoder layer that LoRA can adapt. */
-export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+export const LORA_TARGETS = [
+  'q_proj',
+  'k_proj',
+  'v_proj',
+  'o_proj',
+  'gate_proj',
+  'up_proj',
+  'down_proj',
+] as const;
 export type LoraTarget = (typeof LORA_TARGETS)[number];
 
 /** PEFT-style LoRA: y = W x + b + (alpha / rank) * B (A dropout(x)). */

@@ -1,7 +1,7 @@
 import { tf } from '@videoloom/backend';
 import { linear, type Tensor } from '../layers/ops.js';
 import type { ParameterSpec, ParameterStore } from '../weights/parameter-store.js';
-import { type LoraConfig, LORA_TARGETS, type LoraTarget } from './config.js';
+import { LORA_TARGETS, type LoraConfig, type LoraTarget } from './config.js';
 
 const ATTENTION_TARGETS: ReadonlySet<LoraTarget> = new Set(['q_proj', 'k_proj', 'v_proj', 'o_proj']);
 
@@ -27,8 +27,20 @@ export function loraParameterSpecs(
       const { inFeatures, outFeatures } = shapeOf(target);
       const path = loraModulePath(i, target);
       specs.push(
-        { name: `${path}.lora_A.weight`, shape: [lora.rank, inFeatures], transposed: true, group: 'lora', init: 'lora-a' },
-        { name: `${path}.lora_B.weight`, shape: [outFeatures, lora.rank], transposed: true, group: 'lora', init: 'zeros' },
+        {
+          name: `${path}.lora_A.weight`,
+          shape: [lora.rank, inFeatures],
+          transposed: true,
+          group: 'lora',
+          init: 'lora-a',
+        },
+        {
+          name: `${path}.lora_B.weight`,
+          shape: [outFeatures, lora.rank],
+          transposed: true,
+          group: 'lora',
+          init: 'zeros',
+        },
       );
     }
   }

@@ -21,13 +21,17 @@ export async function loadParityFixtures(): Promise<Map<string, Tensor>> {
 /** The fixture `name`, or a thrown error naming it. */
 export function fixture(fixtures: Map<string, Tensor>, name: string): Tensor {
   const t = fixtures.get(name);
-  if (!t) throw new Error(`parity fixture ${name} is missing: regenerate with tools/fixtures/llm-core/make_fixtures.py`);
+  if (!t)
+    throw new Error(
+      `parity fixture ${name} is missing: regenerate with tools/fixtures/llm-core/make_fixtures.py`,
+    );
   return t;
 }
 
 /** max |a - b| after checking the shapes agree. */
 export async function maxAbsDiff(a: Tensor, b: Tensor): Promise<number> {
-  if (a.shape.join(',') !== b.shape.join(',')) throw new Error(`shape [${a.shape}] differs from [${b.shape}]`);
+  if (a.shape.join(',') !== b.shape.join(','))
+    throw new Error(`shape [${a.shape}] differs from [${b.shape}]`);
   const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
   const value = (await d.data())[0] as number;
   d.dispose();

@@ -50,7 +50,11 @@ export class Trainer {
   async step(batch: readonly TrainingExample[]): Promise<TrainStepResult> {
     const { value, grads } = tf.variableGrads(() => {
       const losses = batch.map((example) => {
-        const out = this.model.forward({ sequence: example.sequence, visualTokens: example.visualTokens ?? null, training: true });
+        const out = this.model.forward({
+          sequence: example.sequence,
+          visualTokens: example.visualTokens ?? null,
+          training: true,
+        });
         return causalLmLoss(out.logits, example.labels).loss;
       });
       return tf.div(tf.addN(losses), batch.length) as ReturnType<typeof tf.scalar>;
@@ -59,7 +63,8 @@ export class Trainer {
     const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n] as Tensor))))));
     const gradientNorm = (await norm.data())[0] as number;
     norm.dispose();
-    const scale = this.maxGradNorm > 0 && gradientNorm > this.maxGradNorm ? this.maxGradNorm / gradientNorm : 1;
+    const scale =
+      this.maxGradNorm > 0 && gradientNorm > this.maxGradNorm ? this.maxGradNorm / gradientNorm : 1;
     const scaled: Record<string, Tensor> = {};
     for (const n of names) scaled[n] = scale === 1 ? (grads[n] as Tensor) : tf.mul(grads[n] as Tensor, scale);
     this.optimizer.applyGradients(scaled as Parameters<typeof this.optimizer.applyGradients>[0]);

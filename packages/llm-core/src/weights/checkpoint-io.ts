@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointMismatchError, ModelConfigError, SafetensorsFormatError, type TensorMismatch } from '../errors/index.js';
+import {
+  CheckpointMismatchError,
+  ModelConfigError,
+  SafetensorsFormatError,
+  type TensorMismatch,
+} from '../errors/index.js';
+import { EMBED_TOKENS, LM_HEAD } from '../models/qwen2/decoder.js';
 import {
   modelConfigFromHfJson,
   modelConfigToHfJson,
@@ -8,14 +14,24 @@ import {
   type VideoLoomModelConfig,
 } from '../models/videoloom/config.js';
 import { modelParameterSpecs, VideoLoomModel } from '../models/videoloom/model.js';
-import { EMBED_TOKENS, LM_HEAD } from '../models/qwen2/decoder.js';
 import { ParameterStore } from './parameter-store.js';
-import { SafetensorsCheckpoint, type SafetensorsEntry, type TensorToWrite, writeFileAtomic, writeSafetensors } from './safetensors.js';
+import {
+  SafetensorsCheckpoint,
+  type SafetensorsEntry,
+  type TensorToWrite,
+  writeFileAtomic,
+  writeSafetensors,
+} from './safetensors.js';
 
 /** Progress of a load: `load-start`, one `load-progress` per tensor, `load-end`. */
 export type LoadProgressEvent =
   | { readonly type: 'load-start'; readonly tensors: number }
-  | { readonly type: 'load-progress'; readonly tensorName: string; readonly loaded: number; readonly tensors: number }
+  | {
+      readonly type: 'load-progress';
+      readonly tensorName: string;
+      readonly loaded: number;
+      readonly tensors: number;
+    }
   | { readonly type: 'load-end'; readonly tensors: number; readonly parameters: number };
 
 export interface LoadModelOptions {
@@ -84,7 +100,12 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
   };
   const hasLora = [...stored.keys()].some((n) => n.endsWith('.lora_A.weight'));
   if (hasLora && !config.lora) {
-    throw new ModelConfigError('videoloom.lora', 'the LoRA config (r, lora_alpha) of the adapters stored in the weights', null, configPath);
+    throw new ModelConfigError(
+      'videoloom.lora',
+      'the LoRA config (r, lora_alpha) of the adapters stored in the weights',
+      null,
+      configPath,
+    );
   }
   const specs = modelParameterSpecs(config);
   const lmHeadFromEmbeddings = !stored.has(LM_HEAD);
@@ -100,7 +121,8 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
   }
   const expectedNames = new Set(specs.map((s) => s.name));
   for (const name of stored.keys()) {
-    if (!expectedNames.has(name)) mismatches.push({ tensorName: name, expected: null, received: stored.get(name)?.entry.shape ?? null });
+    if (!expectedNames.has(name))
+      mismatches.push({ tensorName: name, expected: null, received: stored.get(name)?.entry.shape ?? null });
   }
   if (mismatches.length > 0) {
     throw new CheckpointMismatchError(configPath, checkpoint.path, mismatches, likelyCause(mismatches));
@@ -111,9 +133,11 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
   let loaded = 0;
   try {
     for (const spec of specs) {
-      const source = spec.name === LM_HEAD && lmHeadFromEmbeddings ? stored.get(EMBED_TOKENS) : stored.get(spec.name);
+      const source =
+        spec.name === LM_HEAD && lmHeadFromEmbeddings ? stored.get(EMBED_TOKENS) : stored.get(spec.name);
       const host = await checkpoint.read((source as { storedName: string }).storedName);
-      if (host.dtype !== 'float32') throw new SafetensorsFormatError(checkpoint.path, 'expected a floating-point tensor', spec.name);
+      if (host.dtype !== 'float32')
+        throw new SafetensorsFormatError(checkpoint.path, 'expected a floating-point tensor', spec.name);
       params.setFromCheckpoint(spec.name, host.data as Float32Array);
       loaded++;
       onProgress?.({ type: 'load-progress', tensorName: spec.name, loaded, tensors: specs.length });
@@ -154,7 +178,11 @@ export interface SaveModelOptions {
  * Saves a model as `config.json` + `model.safetensors` (checkpoint names and layouts, LoRA adapters
  * unmerged under `<module>.lora_A/B.weight`); both files are written atomically.
  */
-export async function saveModel(model: VideoLoomModel, directory: string, options: SaveModelOptions = {}): Promise<void> {
+export async function saveModel(
+  model: VideoLoomModel,
+  directory: string,
+  options: SaveModelOptions = {},
+): Promise<void> {
   const wasMerged = model.loraState.merged;
   // Adapters are saved separately, so base weights must be saved without them.
   if (wasMerged) model.unmergeLora();
@@ -165,7 +193,9 @@ export async function saveModel(model: VideoLoomModel, directory: string, option
       tensors.push({ name, shape, data, dtype: options.dtype ?? 'F32' });
     }
     await writeSafetensors(join(directory, 'model.safetensors'), tensors, { format: 'pt' });
-    await writeFileAtomic(join(directory, 'config.json'), [`${JSON.stringify(modelConfigToHfJson(model.config), null, 2)}\n`]);
+    await writeFileAtomic(join(directory, 'config.json'), [
+      `${JSON.stringify(modelConfigToHfJson(model.config), null, 2)}\n`,
+    ]);
   } finally {
     if (wasMerged) model.mergeLora();
   }

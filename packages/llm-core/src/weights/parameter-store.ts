@@ -1,11 +1,18 @@
 import { tf } from '@videoloom/backend';
-import type { Tensor } from '../layers/ops.js';
 import { SafetensorsFormatError } from '../errors/index.js';
+import type { Tensor } from '../layers/ops.js';
 
 type Variable = ReturnType<typeof tf.variable>;
 
 /** Which trainable group a parameter belongs to (what `freeze` policies select). */
-export type ParameterGroup = 'vision' | 'projector' | 'decoder' | 'embed_tokens' | 'lm_head' | 'seg_head' | 'lora';
+export type ParameterGroup =
+  | 'vision'
+  | 'projector'
+  | 'decoder'
+  | 'embed_tokens'
+  | 'lm_head'
+  | 'seg_head'
+  | 'lora';
 
 /** How a fresh parameter is initialised when a model is created without a checkpoint. */
 export type ParameterInit = 'normal' | 'zeros' | 'ones' | 'layer-scale' | 'lora-a';
@@ -36,7 +43,8 @@ export function linearSpecs(
   const specs: ParameterSpec[] = [
     { name: `${prefix}.weight`, shape: [outFeatures, inFeatures], transposed: true, group, init: 'normal' },
   ];
-  if (bias) specs.push({ name: `${prefix}.bias`, shape: [outFeatures], transposed: false, group, init: 'zeros' });
+  if (bias)
+    specs.push({ name: `${prefix}.bias`, shape: [outFeatures], transposed: false, group, init: 'zeros' });
   return specs;
 }
 
@@ -52,7 +60,8 @@ export class ParameterStore {
   /** The in-memory tensor of `name` (Linear weights come back as `[in, out]`). */
   get(name: string): Variable {
     const v = this.variables.get(name);
-    if (!v) throw new SafetensorsFormatError('(model parameters)', 'parameter was never loaded or created', name);
+    if (!v)
+      throw new SafetensorsFormatError('(model parameters)', 'parameter was never loaded or created', name);
     return v;
   }
 
@@ -70,7 +79,8 @@ export class ParameterStore {
    */
   setFromCheckpoint(name: string, data: Float32Array): void {
     const spec = this.specByName.get(name);
-    if (!spec) throw new SafetensorsFormatError('(model parameters)', 'no such parameter in this model', name);
+    if (!spec)
+      throw new SafetensorsFormatError('(model parameters)', 'no such parameter in this model', name);
     const value = tf.tidy(() => {
       const t = tf.tensor(data, [...spec.shape], 'float32');
       return spec.transposed ? tf.transpose(t) : t;
@@ -119,7 +129,9 @@ export class ParameterStore {
 
   /** Variables of the given groups (for optimisers). */
   variablesOf(groups: ReadonlySet<ParameterGroup>): Variable[] {
-    return this.specs.filter((s) => groups.has(s.group) && this.variables.has(s.name)).map((s) => this.get(s.name));
+    return this.specs
+      .filter((s) => groups.has(s.group) && this.variables.has(s.name))
+      .map((s) => this.get(s.name));
   }
 
   /** Marks variables trainable or frozen by group; frozen ones get no gradient computed. */
@@ -137,10 +149,16 @@ export class ParameterStore {
 }
 
 /** Fresh random parameters for every spec (seeded): N(0, 0.02) weights, zero biases, unit norms. */
-export function initializeParameters(store: ParameterStore, specs: readonly ParameterSpec[], seed: number): void {
+export function initializeParameters(
+  store: ParameterStore,
+  specs: readonly ParameterSpec[],
+  seed: number,
+): void {
   let s = seed;
   for (const spec of specs) {
-    const memoryShape = spec.transposed ? [spec.shape[1] as number, spec.shape[0] as number] : [...spec.shape];
+    const memoryShape = spec.transposed
+      ? [spec.shape[1] as number, spec.shape[0] as number]
+      : [...spec.shape];
     s += 1;
     const value = tf.tidy(() => {
       switch (spec.init) {

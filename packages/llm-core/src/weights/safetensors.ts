@@ -52,7 +52,10 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
     await handle.read(lengthBytes, 0, 8, 0);
     const headerLength = Number(new DataView(lengthBytes.buffer).getBigUint64(0, true));
     if (size < 8 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > size) {
-      throw new SafetensorsFormatError(path, `header length ${headerLength} does not fit a file of ${size} bytes`);
+      throw new SafetensorsFormatError(
+        path,
+        `header length ${headerLength} does not fit a file of ${size} bytes`,
+      );
     }
     const headerBytes = new Uint8Array(headerLength);
     await handle.read(headerBytes, 0, headerLength, 8);
@@ -69,7 +72,11 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
       const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
       const dtype = entry.dtype as SafetensorsDType;
       if (!(typeof dtype === 'string' && dtype in DTYPE_BYTES)) {
-        throw new SafetensorsFormatError(path, `unsupported dtype ${JSON.stringify(entry.dtype)} (supported: F32, F16, BF16, I32, I64)`, name);
+        throw new SafetensorsFormatError(
+          path,
+          `unsupported dtype ${JSON.stringify(entry.dtype)} (supported: F32, F16, BF16, I32, I64)`,
+          name,
+        );
       }
       const shape = entry.shape as number[];
       const offsets = entry.data_offsets as [number, number];
@@ -109,11 +116,23 @@ export function decodeTensorBytes(
   const { buffer, byteOffset, byteLength } = aligned;
   switch (entry.dtype) {
     case 'F32':
-      return { shape: entry.shape, dtype: 'float32', data: new Float32Array(buffer, byteOffset, byteLength / 4) };
+      return {
+        shape: entry.shape,
+        dtype: 'float32',
+        data: new Float32Array(buffer, byteOffset, byteLength / 4),
+      };
     case 'BF16':
-      return { shape: entry.shape, dtype: 'float32', data: bfloat16ToFloat32(new Uint16Array(buffer, byteOffset, byteLength / 2)) };
+      return {
+        shape: entry.shape,
+        dtype: 'float32',
+        data: bfloat16ToFloat32(new Uint16Array(buffer, byteOffset, byteLength / 2)),
+      };
     case 'F16':
-      return { shape: entry.shape, dtype: 'float32', data: float16ToFloat32(new Uint16Array(buffer, byteOffset, byteLength / 2)) };
+      return {
+        shape: entry.shape,
+        dtype: 'float32',
+        data: float16ToFloat32(new Uint16Array(buffer, byteOffset, byteLength / 2)),
+      };
     case 'I32':
       return { shape: entry.shape, dtype: 'int32', data: new Int32Array(buffer, byteOffset, byteLength / 4) };
     case 'I64': {
@@ -122,7 +141,11 @@ export function decodeTensorBytes(
       for (let i = 0; i < wide.length; i++) {
         const v = wide[i] as bigint;
         if (v > 2147483647n || v < -2147483648n) {
-          throw new SafetensorsFormatError(path, `I64 value ${v} at element ${i} does not fit int32`, tensorName);
+          throw new SafetensorsFormatError(
+            path,
+            `I64 value ${v} at element ${i} does not fit int32`,
+            tensorName,
+          );
         }
         out[i] = Number(v);
       }
@@ -154,7 +177,10 @@ export class SafetensorsCheckpoint {
       try {
         index = JSON.parse(await readFile(resolved, 'utf8')) as typeof index;
       } catch (cause) {
-        throw new SafetensorsFormatError(resolved, `index is not readable JSON (${(cause as Error).message})`);
+        throw new SafetensorsFormatError(
+          resolved,
+          `index is not readable JSON (${(cause as Error).message})`,
+        );
       }
       if (!index.weight_map || typeof index.weight_map !== 'object') {
         throw new SafetensorsFormatError(resolved, 'index has no "weight_map" object');
@@ -166,7 +192,12 @@ export class SafetensorsCheckpoint {
       for (const [name, shard] of Object.entries(index.weight_map)) {
         const header = headers.get(shard) as SafetensorsHeader;
         const entry = header.tensors.get(name);
-        if (!entry) throw new SafetensorsFormatError(header.path, 'tensor listed in the index is absent from its shard', name);
+        if (!entry)
+          throw new SafetensorsFormatError(
+            header.path,
+            'tensor listed in the index is absent from its shard',
+            name,
+          );
         located.set(name, { header, entry });
       }
     } else {
@@ -195,7 +226,8 @@ export class SafetensorsCheckpoint {
     const handle = await open(header.path, 'r');
     try {
       const { bytesRead } = await handle.read(bytes, 0, length, header.dataStart + entry.dataOffsets[0]);
-      if (bytesRead !== length) throw new SafetensorsFormatError(header.path, `short read (${bytesRead} of ${length} bytes)`, name);
+      if (bytesRead !== length)
+        throw new SafetensorsFormatError(header.path, `short read (${bytesRead} of ${length} bytes)`, name);
     } finally {
       await handle.close();
     }
@@ -221,7 +253,10 @@ async function resolveCheckpointPath(path: string): Promise<string> {
     );
     if (exists) return full;
   }
-  throw new SafetensorsFormatError(path, 'directory holds neither model.safetensors nor model.safetensors.index.json');
+  throw new SafetensorsFormatError(
+    path,
+    'directory holds neither model.safetensors nor model.safetensors.index.json',
+  );
 }
 
 /** One tensor to write. Float data is stored as `dtype` (F32 by default, or BF16/F16 rounded). */
@@ -249,11 +284,16 @@ export async function writeSafetensors(
     const dtype = t.dtype ?? (t.data instanceof Int32Array ? 'I32' : 'F32');
     const elements = t.shape.reduce((a, b) => a * b, 1);
     if (elements !== t.data.length) {
-      throw new SafetensorsFormatError(path, `shape [${t.shape.join(', ')}] needs ${elements} values, got ${t.data.length}`, t.name);
+      throw new SafetensorsFormatError(
+        path,
+        `shape [${t.shape.join(', ')}] needs ${elements} values, got ${t.data.length}`,
+        t.name,
+      );
     }
     let blob: Uint8Array;
     if (dtype === 'BF16') {
-      if (!(t.data instanceof Float32Array)) throw new SafetensorsFormatError(path, 'BF16 needs float data', t.name);
+      if (!(t.data instanceof Float32Array))
+        throw new SafetensorsFormatError(path, 'BF16 needs float data', t.name);
       const bits = float32ToBfloat16(t.data);
       blob = new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
     } else {
@@ -283,7 +323,8 @@ export async function writeFileAtomic(path: string, chunks: readonly (Uint8Array
   try {
     const handle = await open(temporary, 'w');
     try {
-      for (const chunk of chunks) await handle.write(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
+      for (const chunk of chunks)
+        await handle.write(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
       await handle.sync();
     } finally {
       await handle.close();
@@ -294,4 +335,3 @@ export async function writeFileAtomic(path: string, chunks: readonly (Uint8Array
     throw cause;
   }
 }
-

@@ -38,10 +38,27 @@ export function resolveVisionConfig(input: Partial<VisionEncoderConfig>, path?: 
     hiddenSize: positiveInt(input.hiddenSize, 'vision.hiddenSize', d.hiddenSize, path),
     numLayers: positiveInt(input.numLayers, 'vision.numLayers', d.numLayers, path),
     numHeads: positiveInt(input.numHeads, 'vision.numHeads', d.numHeads, path),
-    intermediateSize: positiveInt(input.intermediateSize, 'vision.intermediateSize', d.intermediateSize, path),
+    intermediateSize: positiveInt(
+      input.intermediateSize,
+      'vision.intermediateSize',
+      d.intermediateSize,
+      path,
+    ),
     layerNormEps: positiveNumber(input.layerNormEps, 'vision.layerNormEps', d.layerNormEps, path),
   };
-  requireThat(c.hiddenSize % c.numHeads === 0, 'vision.numHeads', `a divisor of hiddenSize ${c.hiddenSize}`, c.numHeads, path);
-  requireThat(c.imageSize % c.patchSize === 0, 'vision.imageSize', `a multiple of patchSize ${c.patchSize}`, c.imageSize, path);
+  requireThat(
+    c.hiddenSize % c.numHeads === 0,
+    'vision.numHeads',
+    `a divisor of hiddenSize ${c.hiddenSize}`,
+    c.numHeads,
+    path,
+  );
+  requireThat(
+    c.imageSize % c.patchSize === 0,
+    'vision.imageSize',
+    `a multiple of patchSize ${c.patchSize}`,
+    c.imageSize,
+    path,
+  );
   return c;
 }

@@ -1,5 +1,5 @@
-import { ModelConfigError } from '../../errors/index.js';
 import { positiveInt, positiveNumber } from '../../config/validate.js';
+import { ModelConfigError } from '../../errors/index.js';
 
 /** Pixel shuffle (v2) + `mlp1` projector: LayerNorm(4C) -> Linear(4C -> D) -> GELU -> Linear(D -> D). */
 export interface ProjectorConfig {
@@ -19,9 +19,17 @@ export interface FastPoolConfig {
 
 export function resolveProjectorConfig(input: Partial<ProjectorConfig>, path?: string): ProjectorConfig {
   if (input.downsampleRatio !== undefined && input.downsampleRatio !== 0.5) {
-    throw new ModelConfigError('projector.downsampleRatio', '0.5 (the only pixel-shuffle ratio supported)', input.downsampleRatio, path);
+    throw new ModelConfigError(
+      'projector.downsampleRatio',
+      '0.5 (the only pixel-shuffle ratio supported)',
+      input.downsampleRatio,
+      path,
+    );
   }
-  return { downsampleRatio: 0.5, layerNormEps: positiveNumber(input.layerNormEps, 'projector.layerNormEps', 1e-5, path) };
+  return {
+    downsampleRatio: 0.5,
+    layerNormEps: positiveNumber(input.layerNormEps, 'projector.layerNormEps', 1e-5, path),
+  };
 }
 
 export function resolveFastPoolConfig(input: Partial<FastPoolConfig>, path?: string): FastPoolConfig {

@@ -2,7 +2,13 @@ import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TensorShapeError } from '../../errors/index.js';
 import type { Tensor } from '../../layers/ops.js';
-import { fixture, FP32_TOLERANCE, loadParityFixtures, maxAbsDiff, PARITY_DIR } from '../../test-support/parity.js';
+import {
+  FP32_TOLERANCE,
+  fixture,
+  loadParityFixtures,
+  maxAbsDiff,
+  PARITY_DIR,
+} from '../../test-support/parity.js';
 import { loadModel } from '../../weights/checkpoint-io.js';
 import type { VideoLoomModel } from '../videoloom/model.js';
 import { fastPool, pixelShuffle, runProjector } from './projector.js';
@@ -39,14 +45,21 @@ describe('pixel shuffle v2', () => {
 describe('fast pooling', () => {
   it('4x4 mean of a 16x16 grid r*16+c gives (4i+1.5)*16 + 4j+1.5 (model reference 15.2)', async () => {
     const values = Float32Array.from({ length: 256 }, (_, i) => i);
-    const pooled = (await fastPool(tf.tensor3d(values, [1, 256, 1]), { poolSize: 4, operator: 'avg' }).data()) as Float32Array;
+    const pooled = (await fastPool(tf.tensor3d(values, [1, 256, 1]), {
+      poolSize: 4,
+      operator: 'avg',
+    }).data()) as Float32Array;
     expect(pooled.length).toBe(16);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(pooled[4 * i + j]).toBeCloseTo((4 * i + 1.5) * 16 + 4 * j + 1.5, 4);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) expect(pooled[4 * i + j]).toBeCloseTo((4 * i + 1.5) * 16 + 4 * j + 1.5, 4);
   });
 
   it('max operator takes the bottom-right cell of each window', async () => {
     const values = Float32Array.from({ length: 256 }, (_, i) => i);
-    const pooled = (await fastPool(tf.tensor3d(values, [1, 256, 1]), { poolSize: 4, operator: 'max' }).data()) as Float32Array;
+    const pooled = (await fastPool(tf.tensor3d(values, [1, 256, 1]), {
+      poolSize: 4,
+      operator: 'max',
+    }).data()) as Float32Array;
     expect(pooled[5]).toBe((4 * 1 + 3) * 16 + 4 * 1 + 3);
   });
 });
@@ -65,7 +78,9 @@ describe('projector parity with PyTorch', () => {
     const shuffled = pixelShuffle(fixture(fixtures, 'vit.out'), 8, 8);
     expect(await maxAbsDiff(shuffled, fixture(fixtures, 'shuffle.out'))).toBe(0);
     const projected = runProjector(model.params, model.config.projector, fixture(fixtures, 'shuffle.out'));
-    expect(await maxAbsDiff(projected, fixture(fixtures, 'projector.out'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(await maxAbsDiff(projected, fixture(fixtures, 'projector.out'))).toBeLessThanOrEqual(
+      FP32_TOLERANCE,
+    );
     const pooled = model.poolFastFrames(fixture(fixtures, 'projector.out'));
     expect(await maxAbsDiff(pooled, fixture(fixtures, 'pool.out'))).toBeLessThanOrEqual(FP32_TOLERANCE);
   });

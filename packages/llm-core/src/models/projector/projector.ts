@@ -26,7 +26,11 @@ export function projectorParameterSpecs(visionWidth: number, llmWidth: number): 
 export function pixelShuffle(tokens: Tensor, gridHeight: number, gridWidth: number): Tensor {
   const [n, count, C] = tokens.shape as [number, number, number];
   if (count !== gridHeight * gridWidth || gridHeight % 2 || gridWidth % 2) {
-    throw new TensorShapeError('tokens', `[n, ${gridHeight}*${gridWidth}, C] with even grid sides`, `[${tokens.shape.join(', ')}]`);
+    throw new TensorShapeError(
+      'tokens',
+      `[n, ${gridHeight}*${gridWidth}, C] with even grid sides`,
+      `[${tokens.shape.join(', ')}]`,
+    );
   }
   return tf.tidy(() => {
     // Merging column pairs is a free reshape: row r, cell b holds concat(X[r, 2b], X[r, 2b+1]).
@@ -43,7 +47,12 @@ export function pixelShuffle(tokens: Tensor, gridHeight: number, gridWidth: numb
  */
 export function runProjector(params: ParameterStore, c: ProjectorConfig, shuffled: Tensor): Tensor {
   return tf.tidy(() => {
-    const normed = layerNorm(shuffled, params.get('mlp1.0.weight'), params.get('mlp1.0.bias'), c.layerNormEps);
+    const normed = layerNorm(
+      shuffled,
+      params.get('mlp1.0.weight'),
+      params.get('mlp1.0.bias'),
+      c.layerNormEps,
+    );
     const hidden = gelu(linear(normed, params.get('mlp1.1.weight'), params.get('mlp1.1.bias')));
     return linear(hidden, params.get('mlp1.3.weight'), params.get('mlp1.3.bias'));
   });
@@ -61,7 +70,11 @@ export function fastPool(tokens: Tensor, c: FastPoolConfig): Tensor {
   const side = Math.round(Math.sqrt(count));
   const p = c.poolSize;
   if (side * side !== count || side % p) {
-    throw new TensorShapeError('tokens', `[n, side*side, D] with side a multiple of poolSize ${p}`, `[${tokens.shape.join(', ')}]`);
+    throw new TensorShapeError(
+      'tokens',
+      `[n, side*side, D] with side a multiple of poolSize ${p}`,
+      `[${tokens.shape.join(', ')}]`,
+    );
   }
   const cells = side / p;
   const reduce = (x: Tensor, axis: number) => (c.operator === 'avg' ? tf.mean(x, axis) : tf.max(x, axis));

@@ -68,15 +68,37 @@ export function resolveDecoderConfig(input: Partial<DecoderConfig>, path?: strin
     hiddenSize,
     numLayers: positiveInt(input.numLayers, 'decoder.numLayers', d.numLayers, path),
     numHeads,
-    numKeyValueHeads: positiveInt(input.numKeyValueHeads, 'decoder.numKeyValueHeads', d.numKeyValueHeads, path),
+    numKeyValueHeads: positiveInt(
+      input.numKeyValueHeads,
+      'decoder.numKeyValueHeads',
+      d.numKeyValueHeads,
+      path,
+    ),
     headDim: positiveInt(input.headDim, 'decoder.headDim', Math.floor(hiddenSize / numHeads), path),
-    intermediateSize: positiveInt(input.intermediateSize, 'decoder.intermediateSize', d.intermediateSize, path),
+    intermediateSize: positiveInt(
+      input.intermediateSize,
+      'decoder.intermediateSize',
+      d.intermediateSize,
+      path,
+    ),
     vocabSize: positiveInt(input.vocabSize, 'decoder.vocabSize', d.vocabSize, path),
     rmsNormEps: positiveNumber(input.rmsNormEps, 'decoder.rmsNormEps', d.rmsNormEps, path),
     ropeTheta: positiveNumber(input.ropeTheta, 'decoder.ropeTheta', d.ropeTheta, path),
     tieWordEmbeddings: input.tieWordEmbeddings ?? d.tieWordEmbeddings,
   };
-  requireThat(c.numHeads % c.numKeyValueHeads === 0, 'decoder.numKeyValueHeads', `a divisor of numHeads ${c.numHeads}`, c.numKeyValueHeads, path);
-  requireThat(c.headDim % 2 === 0, 'decoder.headDim', 'an even number (RoPE rotates half-pairs)', c.headDim, path);
+  requireThat(
+    c.numHeads % c.numKeyValueHeads === 0,
+    'decoder.numKeyValueHeads',
+    `a divisor of numHeads ${c.numHeads}`,
+    c.numKeyValueHeads,
+    path,
+  );
+  requireThat(
+    c.headDim % 2 === 0,
+    'decoder.headDim',
+    'an even number (RoPE rotates half-pairs)',
+    c.headDim,
+    path,
+  );
   return c;
 }

@@ -1,7 +1,13 @@
 import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '../../layers/ops.js';
-import { fixture, FP32_TOLERANCE, loadParityFixtures, maxAbsDiff, PARITY_DIR } from '../../test-support/parity.js';
+import {
+  FP32_TOLERANCE,
+  fixture,
+  loadParityFixtures,
+  maxAbsDiff,
+  PARITY_DIR,
+} from '../../test-support/parity.js';
 import { loadModel } from '../../weights/checkpoint-io.js';
 import type { VideoLoomModel } from '../videoloom/model.js';
 import { lmHead, runDecoder } from './decoder.js';
@@ -28,7 +34,8 @@ describe('RoPE (rotate-half)', () => {
     for (let h = 0; h < 2; h++) {
       for (let p = 0; p < 4; p++) {
         for (let i = 0; i < 4; i++) {
-          const pair = (v: number[][][]) => Math.hypot(v[h]?.[p]?.[i] as number, v[h]?.[p]?.[i + 4] as number);
+          const pair = (v: number[][][]) =>
+            Math.hypot(v[h]?.[p]?.[i] as number, v[h]?.[p]?.[i + 4] as number);
           expect(pair(rotated)).toBeCloseTo(pair(original), 5);
         }
       }
@@ -47,12 +54,19 @@ describe('Qwen2.5 decoder parity with PyTorch', () => {
   afterAll(() => model.dispose());
 
   it('matches hidden states and logits for a batch of 2 random embedding sequences', async () => {
-    const { hidden, cache } = runDecoder(model.params, model.config.decoder, fixture(fixtures, 'decoder.embeds'), {
-      lora: null,
-      loraState: { merged: false },
-    });
+    const { hidden, cache } = runDecoder(
+      model.params,
+      model.config.decoder,
+      fixture(fixtures, 'decoder.embeds'),
+      {
+        lora: null,
+        loraState: { merged: false },
+      },
+    );
     expect(await maxAbsDiff(hidden, fixture(fixtures, 'decoder.hidden'))).toBeLessThanOrEqual(FP32_TOLERANCE);
-    expect(await maxAbsDiff(lmHead(model.params, hidden), fixture(fixtures, 'decoder.logits'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(
+      await maxAbsDiff(lmHead(model.params, hidden), fixture(fixtures, 'decoder.logits')),
+    ).toBeLessThanOrEqual(FP32_TOLERANCE);
     expect(cache.length).toBe(10);
     expect(cache.layers[0]?.key.shape).toEqual([2, 2, 10, 16]);
     disposeKvCache(cache);

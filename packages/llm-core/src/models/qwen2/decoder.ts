@@ -3,7 +3,7 @@ import { TensorShapeError } from '../../errors/index.js';
 import { attention, causalMask } from '../../layers/attention.js';
 import { gatherRows, linear, rmsNorm, silu, type Tensor } from '../../layers/ops.js';
 import type { LoraConfig, LoraTarget } from '../../lora/config.js';
-import { adaptedLinear, loraModulePath, loraParameterSpecs, type LoraState } from '../../lora/lora.js';
+import { adaptedLinear, type LoraState, loraModulePath, loraParameterSpecs } from '../../lora/lora.js';
 import { linearSpecs, type ParameterSpec, type ParameterStore } from '../../weights/parameter-store.js';
 import type { DecoderConfig } from './config.js';
 import type { KvCache, LayerKeyValues } from './kv-cache.js';
@@ -15,7 +15,10 @@ export const FINAL_NORM = 'language_model.model.norm.weight';
 const layerPrefix = (i: number) => `language_model.model.layers.${i}`;
 
 /** In/out widths of each LoRA-adaptable projection. */
-export function projectionShape(c: DecoderConfig, target: LoraTarget): { inFeatures: number; outFeatures: number } {
+export function projectionShape(
+  c: DecoderConfig,
+  target: LoraTarget,
+): { inFeatures: number; outFeatures: number } {
   const D = c.hiddenSize;
   const q = c.numHeads * c.headDim;
   const kv = c.numKeyValueHeads * c.headDim;
@@ -96,7 +99,12 @@ export interface DecoderOutput {
  * Qwen2.5 decoder over input embeddings (causal, positions continue from the cache).
  * @param embeds float32 `[B, L, D]`
  */
-export function runDecoder(params: ParameterStore, c: DecoderConfig, embeds: Tensor, options: DecoderRunOptions): DecoderOutput {
+export function runDecoder(
+  params: ParameterStore,
+  c: DecoderConfig,
+  embeds: Tensor,
+  options: DecoderRunOptions,
+): DecoderOutput {
   if (embeds.rank !== 3 || embeds.shape[2] !== c.hiddenSize) {
     throw new TensorShapeError('embeds', `float32 [B, L, ${c.hiddenSize}]`, `[${embeds.shape.join(', ')}]`);
   }
@@ -106,7 +114,8 @@ export function runDecoder(params: ParameterStore, c: DecoderConfig, embeds: Ten
   const KV = c.numKeyValueHeads;
   const hd = c.headDim;
   const training = options.training ?? false;
-  const project = (path: string, x: Tensor) => adaptedLinear(params, path, x, options.lora, options.loraState, training);
+  const project = (path: string, x: Tensor) =>
+    adaptedLinear(params, path, x, options.lora, options.loraState, training);
   const flat = tf.tidy(() => {
     const tables = ropeTables(past, L, hd, c.ropeTheta);
     const mask = L > 1 || past > 0 ? causalMask(L, past) : null;
@@ -122,14 +131,18 @@ export function runDecoder(params: ParameterStore, c: DecoderConfig, embeds: Ten
       const keys: Tensor[] = [];
       const values: Tensor[] = [];
       for (let b = 0; b < B; b++) {
-        const heads = (t: Tensor, n: number) => tf.transpose(t.slice([b, 0, 0], [1, L, n * hd]).reshape([L, n, hd]), [1, 0, 2]);
+        const heads = (t: Tensor, n: number) =>
+          tf.transpose(t.slice([b, 0, 0], [1, L, n * hd]).reshape([L, n, hd]), [1, 0, 2]);
         const qb = applyRope(heads(q, H), tables);
         let kb = applyRope(heads(k, KV), tables);
         let vb = heads(v, KV);
         const cached = options.cache?.layers[i];
         if (cached) {
           kb = tf.concat([cached.key.slice([b, 0, 0, 0], [1, KV, past, hd]).reshape([KV, past, hd]), kb], 1);
-          vb = tf.concat([cached.value.slice([b, 0, 0, 0], [1, KV, past, hd]).reshape([KV, past, hd]), vb], 1);
+          vb = tf.concat(
+            [cached.value.slice([b, 0, 0, 0], [1, KV, past, hd]).reshape([KV, past, hd]), vb],
+            1,
+          );
         }
         keys.push(kb.expandDims(0));
         values.push(vb.expandDims(0));

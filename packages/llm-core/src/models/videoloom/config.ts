@@ -1,14 +1,20 @@
 import { positiveInt, tokenId } from '../../config/validate.js';
 import { ModelConfigError } from '../../errors/index.js';
 import { type LoraConfig, resolveLoraConfig } from '../../lora/config.js';
+import { INTERNVIT_300M, resolveVisionConfig, type VisionEncoderConfig } from '../internvit/config.js';
 import {
   type FastPoolConfig,
   type ProjectorConfig,
   resolveFastPoolConfig,
   resolveProjectorConfig,
 } from '../projector/config.js';
-import { QWEN25_0_5B, QWEN25_1_5B, QWEN25_7B, type DecoderConfig, resolveDecoderConfig } from '../qwen2/config.js';
-import { INTERNVIT_300M, resolveVisionConfig, type VisionEncoderConfig } from '../internvit/config.js';
+import {
+  type DecoderConfig,
+  QWEN25_0_5B,
+  QWEN25_1_5B,
+  QWEN25_7B,
+  resolveDecoderConfig,
+} from '../qwen2/config.js';
 
 /** The `[SEG]` projection `text_hidden_fcs`: Linear(D -> D) -> ReLU -> Linear(D -> outputSize). */
 export interface SegHeadConfig {
@@ -53,7 +59,12 @@ export interface VideoLoomModelConfigInput {
 /** Validates a model config and fills every default. `path` (the config file) goes into errors. */
 export function resolveModelConfig(input: VideoLoomModelConfigInput, path?: string): VideoLoomModelConfig {
   if (!input.specialTokens) {
-    throw new ModelConfigError('specialTokens', '{ imgContext, seg } token ids from the tokenizer', undefined, path);
+    throw new ModelConfigError(
+      'specialTokens',
+      '{ imgContext, seg } token ids from the tokenizer',
+      undefined,
+      path,
+    );
   }
   const vision = resolveVisionConfig(input.vision ?? {}, path);
   const fastPool = resolveFastPoolConfig(input.fastPool ?? {}, path);
@@ -88,11 +99,30 @@ const INTERNVL3_TOKENS: SpecialTokenIds = { imgContext: 151667, seg: 151674 };
  * `tiny` is the CPU-trainable miniature, `bench100m` a ~100M-parameter decoder for benchmarks.
  */
 export const MODEL_PRESETS = {
-  'internvl3-1b': { vision: INTERNVIT_300M, decoder: { ...QWEN25_0_5B, vocabSize: 151675 }, specialTokens: INTERNVL3_TOKENS },
-  'internvl3-2b': { vision: INTERNVIT_300M, decoder: { ...QWEN25_1_5B, vocabSize: 151675 }, specialTokens: INTERNVL3_TOKENS },
-  'internvl3-8b': { vision: INTERNVIT_300M, decoder: { ...QWEN25_7B, vocabSize: 151675 }, specialTokens: INTERNVL3_TOKENS },
+  'internvl3-1b': {
+    vision: INTERNVIT_300M,
+    decoder: { ...QWEN25_0_5B, vocabSize: 151675 },
+    specialTokens: INTERNVL3_TOKENS,
+  },
+  'internvl3-2b': {
+    vision: INTERNVIT_300M,
+    decoder: { ...QWEN25_1_5B, vocabSize: 151675 },
+    specialTokens: INTERNVL3_TOKENS,
+  },
+  'internvl3-8b': {
+    vision: INTERNVIT_300M,
+    decoder: { ...QWEN25_7B, vocabSize: 151675 },
+    specialTokens: INTERNVL3_TOKENS,
+  },
   tiny: {
-    vision: { imageSize: 224, patchSize: 14, hiddenSize: 64, numLayers: 2, numHeads: 4, intermediateSize: 256 },
+    vision: {
+      imageSize: 224,
+      patchSize: 14,
+      hiddenSize: 64,
+      numLayers: 2,
+      numHeads: 4,
+      intermediateSize: 256,
+    },
     decoder: {
       hiddenSize: 128,
       numLayers: 2,
@@ -108,7 +138,14 @@ export const MODEL_PRESETS = {
     lora: { rank: 8, alpha: 16, dropout: 0.05 },
   },
   bench100m: {
-    vision: { imageSize: 224, patchSize: 14, hiddenSize: 64, numLayers: 2, numHeads: 4, intermediateSize: 256 },
+    vision: {
+      imageSize: 224,
+      patchSize: 14,
+      hiddenSize: 64,
+      numLayers: 2,
+      numHeads: 4,
+      intermediateSize: 256,
+    },
     decoder: {
       hiddenSize: 768,
       numLayers: 12,
@@ -127,9 +164,16 @@ export const MODEL_PRESETS = {
 export type ModelPresetName = keyof typeof MODEL_PRESETS;
 
 /** A preset, resolved, with optional overrides per group. */
-export function presetConfig(name: ModelPresetName, overrides: Partial<VideoLoomModelConfigInput> = {}): VideoLoomModelConfig {
+export function presetConfig(
+  name: ModelPresetName,
+  overrides: Partial<VideoLoomModelConfigInput> = {},
+): VideoLoomModelConfig {
   const base = MODEL_PRESETS[name] as VideoLoomModelConfigInput;
-  return resolveModelConfig({ ...base, ...overrides, specialTokens: overrides.specialTokens ?? base.specialTokens });
+  return resolveModelConfig({
+    ...base,
+    ...overrides,
+    specialTokens: overrides.specialTokens ?? base.specialTokens,
+  });
 }
 
 type Json = Record<string, unknown>;
@@ -154,7 +198,12 @@ export function modelConfigFromHfJson(
     throw new ModelConfigError('select_layer', '-1 (last ViT layer)', json.select_layer, path);
   }
   if (v.qk_normalization === true || (v.norm_type !== undefined && v.norm_type !== 'layer_norm')) {
-    throw new ModelConfigError('vision_config.norm_type', 'layer_norm without qk normalisation (InternViT-300M)', v.norm_type, path);
+    throw new ModelConfigError(
+      'vision_config.norm_type',
+      'layer_norm without qk normalisation (InternViT-300M)',
+      v.norm_type,
+      path,
+    );
   }
   const tokens = (ours.special_token_ids ?? {}) as Json;
   const fastPool = (ours.fast_pool ?? {}) as Json;

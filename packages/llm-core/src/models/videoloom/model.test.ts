@@ -5,7 +5,13 @@ import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointMismatchError, VisualTokenCountError } from '../../errors/index.js';
 import type { Tensor } from '../../layers/ops.js';
-import { fixture, FP32_TOLERANCE, loadParityFixtures, maxAbsDiff, PARITY_DIR } from '../../test-support/parity.js';
+import {
+  FP32_TOLERANCE,
+  fixture,
+  loadParityFixtures,
+  maxAbsDiff,
+  PARITY_DIR,
+} from '../../test-support/parity.js';
 import { loadModel } from '../../weights/checkpoint-io.js';
 import { SafetensorsCheckpoint, writeSafetensors } from '../../weights/safetensors.js';
 import { disposeKvCache, type KvCache } from '../qwen2/kv-cache.js';
@@ -39,10 +45,14 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const { ids, visual } = await mixedInputs(model, fixtures);
       expect(await maxAbsDiff(visual, fixture(fixtures, 'model.visual'))).toBeLessThanOrEqual(FP32_TOLERANCE);
       const out = model.forward({ sequence: { ids }, visualTokens: visual });
-      expect(await maxAbsDiff(out.logits, fixture(fixtures, 'model.logits'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+      expect(await maxAbsDiff(out.logits, fixture(fixtures, 'model.logits'))).toBeLessThanOrEqual(
+        FP32_TOLERANCE,
+      );
       const seg = model.segEmbeddings(out.hidden, { ids });
       expect(seg.shape).toEqual([2, 32]);
-      expect(await maxAbsDiff(seg, fixture(fixtures, 'model.seg_embeddings'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+      expect(await maxAbsDiff(seg, fixture(fixtures, 'model.seg_embeddings'))).toBeLessThanOrEqual(
+        FP32_TOLERANCE,
+      );
       disposeKvCache(out.cache);
     });
 
@@ -95,15 +105,21 @@ describe('visual token substitution and checkpoint loading', () => {
     const { ids, visual } = await mixedInputs(model, fixtures);
     const positions = ids.flatMap((id, i) => (id === model.config.specialTokens.imgContext ? [i] : []));
     const out = model.forward({ sequence: { ids, visualPositions: positions }, visualTokens: visual });
-    expect(await maxAbsDiff(out.logits, fixture(fixtures, 'model.logits'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(await maxAbsDiff(out.logits, fixture(fixtures, 'model.logits'))).toBeLessThanOrEqual(
+      FP32_TOLERANCE,
+    );
   });
 
   it('loads the sharded bf16 checkpoint (index + 2 shards) and matches logits of the bf16-rounded weights', async () => {
     const events: string[] = [];
-    const loaded = await loadModel(join(PARITY_DIR, 'bf16-sharded'), { onProgress: (e) => events.push(e.type) });
+    const loaded = await loadModel(join(PARITY_DIR, 'bf16-sharded'), {
+      onProgress: (e) => events.push(e.type),
+    });
     const { ids, visual } = await mixedInputs(loaded.model, fixtures);
     const out = loaded.model.forward({ sequence: { ids }, visualTokens: visual });
-    expect(await maxAbsDiff(out.logits, fixture(fixtures, 'model.logits_bf16'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(await maxAbsDiff(out.logits, fixture(fixtures, 'model.logits_bf16'))).toBeLessThanOrEqual(
+      FP32_TOLERANCE,
+    );
     expect(events[0]).toBe('load-start');
     expect(events.at(-1)).toBe('load-end');
     loaded.model.dispose();
@@ -117,7 +133,11 @@ describe('visual token substitution and checkpoint loading', () => {
       const host = await source.read(name);
       tensors.push({ name, shape: host.shape, data: host.data });
     }
-    tensors.push({ name: 'grounding_encoder.sam2_model.no_mem_embed', shape: [1, 1, 4], data: new Float32Array(4) });
+    tensors.push({
+      name: 'grounding_encoder.sam2_model.no_mem_embed',
+      shape: [1, 1, 4],
+      data: new Float32Array(4),
+    });
     const dir = join(scratch, 'tied');
     await writeSafetensors(join(dir, 'model.safetensors'), tensors);
     await copyFile(join(PARITY_DIR, 'config.json'), join(dir, 'config.json'));
@@ -125,7 +145,9 @@ describe('visual token substitution and checkpoint loading', () => {
     expect(loaded.unusedTensors).toEqual(['grounding_encoder.sam2_model.no_mem_embed']);
     expect(loaded.lmHeadFromEmbeddings).toBe(true);
     const head = tf.transpose(loaded.model.params.get('language_model.lm_head.weight'));
-    expect(await maxAbsDiff(head, loaded.model.params.get('language_model.model.embed_tokens.weight'))).toBe(0);
+    expect(await maxAbsDiff(head, loaded.model.params.get('language_model.model.embed_tokens.weight'))).toBe(
+      0,
+    );
     loaded.model.dispose();
   });
 
@@ -136,7 +158,9 @@ describe('visual token substitution and checkpoint loading', () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'config.json'), JSON.stringify(config));
     const before = tf.memory().numTensors;
-    const error = await loadModel(dir, { weightsPath: join(PARITY_DIR, 'model.safetensors') }).catch((e: unknown) => e);
+    const error = await loadModel(dir, { weightsPath: join(PARITY_DIR, 'model.safetensors') }).catch(
+      (e: unknown) => e,
+    );
     expect(CheckpointMismatchError.isInstance(error)).toBe(true);
     const mismatch = error as CheckpointMismatchError;
     expect(mismatch.configPath).toBe(join(dir, 'config.json'));

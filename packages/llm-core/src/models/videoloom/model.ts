@@ -11,7 +11,13 @@ import {
 } from '../../weights/parameter-store.js';
 import { runVisionEncoder, visionParameterSpecs } from '../internvit/vision-encoder.js';
 import { fastPool, pixelShuffle, projectorParameterSpecs, runProjector } from '../projector/projector.js';
-import { decoderParameterSpecs, EMBED_TOKENS, lmHead, projectionShape, runDecoder } from '../qwen2/decoder.js';
+import {
+  decoderParameterSpecs,
+  EMBED_TOKENS,
+  lmHead,
+  projectionShape,
+  runDecoder,
+} from '../qwen2/decoder.js';
 import type { KvCache } from '../qwen2/kv-cache.js';
 import type { VideoLoomModelConfig } from './config.js';
 import { runSegHead, segHeadParameterSpecs } from './seg-head.js';
@@ -28,7 +34,12 @@ export function modelParameterSpecs(config: VideoLoomModelConfig): ParameterSpec
 }
 
 /** The trainable set of the paper: LoRA, embed_tokens, lm_head and the [SEG] MLP (section 12). */
-export const PAPER_TRAINABLE_GROUPS: ReadonlySet<ParameterGroup> = new Set(['lora', 'embed_tokens', 'lm_head', 'seg_head']);
+export const PAPER_TRAINABLE_GROUPS: ReadonlySet<ParameterGroup> = new Set([
+  'lora',
+  'embed_tokens',
+  'lm_head',
+  'seg_head',
+]);
 
 /** Projected visual tokens of a batch of frames. */
 export interface FrameTokens {
@@ -104,7 +115,12 @@ export class VideoLoomModel {
 
   /** Embeddings with visual tokens substituted: float32 `[1, L, D]`. */
   embed(sequence: TokenSequence, visualTokens: Tensor | null = null): Tensor {
-    return embedWithVisualTokens(this.params.get(EMBED_TOKENS), sequence, visualTokens, this.config.specialTokens.imgContext);
+    return embedWithVisualTokens(
+      this.params.get(EMBED_TOKENS),
+      sequence,
+      visualTokens,
+      this.config.specialTokens.imgContext,
+    );
   }
 
   /** Decoder pass over one sequence (batch 1). */
@@ -119,7 +135,10 @@ export class VideoLoomModel {
     embeds.dispose();
     const L = hidden.shape[1] as number;
     const logits = tf.tidy(() =>
-      lmHead(this.params, input.logits === 'last' ? hidden.slice([0, L - 1, 0], [1, 1, hidden.shape[2] as number]) : hidden),
+      lmHead(
+        this.params,
+        input.logits === 'last' ? hidden.slice([0, L - 1, 0], [1, 1, hidden.shape[2] as number]) : hidden,
+      ),
     );
     return { logits, hidden, cache };
   }
@@ -134,8 +153,12 @@ export class VideoLoomModel {
       throw new TensorShapeError('hidden', `[1, ${sequence.ids.length}, D]`, `[${hidden.shape.join(', ')}]`);
     }
     const positions: number[] = [];
-    for (let i = 0; i < sequence.ids.length; i++) if (sequence.ids[i] === this.config.specialTokens.seg) positions.push(i);
-    return this.segHead(tf.tidy(() => tf.gather(hidden.reshape([sequence.ids.length, hidden.shape[2] as number]), positions)), true);
+    for (let i = 0; i < sequence.ids.length; i++)
+      if (sequence.ids[i] === this.config.specialTokens.seg) positions.push(i);
+    return this.segHead(
+      tf.tidy(() => tf.gather(hidden.reshape([sequence.ids.length, hidden.shape[2] as number]), positions)),
+      true,
+    );
   }
 
   /** The [SEG] MLP on given hidden states `[n, D]` -> `[n, outputSize]`. Disposes the input when `consume`. */
@@ -149,7 +172,9 @@ export class VideoLoomModel {
   attachLora(input: Partial<LoraConfig>, options: { seed?: number } = {}): void {
     if (this.config.lora) throw new ModelConfigError('lora', 'no adapters attached yet', 'already attached');
     const lora = resolveLoraConfig(input);
-    const specs = loraParameterSpecs(lora, this.config.decoder.numLayers, (t) => projectionShape(this.config.decoder, t));
+    const specs = loraParameterSpecs(lora, this.config.decoder.numLayers, (t) =>
+      projectionShape(this.config.decoder, t),
+    );
     this.params.addSpecs(specs);
     initializeParameters(this.params, specs, options.seed ?? 0);
     this.config = { ...this.config, lora };
@@ -173,7 +198,9 @@ export class VideoLoomModel {
    * Freezes every parameter outside `groups` (default: the paper's trainable set) and returns the
    * trainable variables, for an optimiser's var list.
    */
-  setTrainable(groups: ReadonlySet<ParameterGroup> = PAPER_TRAINABLE_GROUPS): ReturnType<ParameterStore['variablesOf']> {
+  setTrainable(
+    groups: ReadonlySet<ParameterGroup> = PAPER_TRAINABLE_GROUPS,
+  ): ReturnType<ParameterStore['variablesOf']> {
     this.params.setTrainable(groups);
     return this.params.variablesOf(groups);
   }

@@ -17,7 +17,9 @@ export function segHeadParameterSpecs(llmWidth: number, outputSize: number): Par
  */
 export function runSegHead(params: ParameterStore, hidden: Tensor): Tensor {
   return tf.tidy(() => {
-    const h = tf.relu(linear(hidden, params.get('text_hidden_fcs.0.weight'), params.get('text_hidden_fcs.0.bias')));
+    const h = tf.relu(
+      linear(hidden, params.get('text_hidden_fcs.0.weight'), params.get('text_hidden_fcs.0.bias')),
+    );
     return linear(h, params.get('text_hidden_fcs.2.weight'), params.get('text_hidden_fcs.2.bias'));
   });
 }

@@ -22,7 +22,11 @@ export function visualPositionsOf(sequence: TokenSequence, imgContextId: number)
     for (let i = 0; i < sequence.visualPositions.length; i++) {
       const p = sequence.visualPositions[i] as number;
       if (!Number.isInteger(p) || p <= previous || p >= sequence.ids.length) {
-        throw new TensorShapeError('sequence.visualPositions', `strictly ascending integers in [0, ${sequence.ids.length})`, `${p} at index ${i}`);
+        throw new TensorShapeError(
+          'sequence.visualPositions',
+          `strictly ascending integers in [0, ${sequence.ids.length})`,
+          `${p} at index ${i}`,
+        );
       }
       positions.push(p);
       previous = p;
@@ -49,7 +53,8 @@ export function embedWithVisualTokens(
 ): Tensor {
   const positions = visualPositionsOf(sequence, imgContextId);
   const received = visualTokens ? (visualTokens.shape[0] as number) : 0;
-  if (positions.length !== received) throw new VisualTokenCountError('visualTokens', positions.length, received);
+  if (positions.length !== received)
+    throw new VisualTokenCountError('visualTokens', positions.length, received);
   const L = sequence.ids.length;
   const ids = Int32Array.from(sequence.ids as ArrayLike<number>);
   return tf.tidy(() => {
@@ -61,6 +66,10 @@ export function embedWithVisualTokens(
     positions.forEach((p, k) => {
       source[p] = L + k;
     });
-    return gatherRows(tf.concat([text, visualTokens], 0), tf.tensor1d(source, 'int32')).reshape([1, L, embedTable.shape[1] as number]);
+    return gatherRows(tf.concat([text, visualTokens], 0), tf.tensor1d(source, 'int32')).reshape([
+      1,
+      L,
+      embedTable.shape[1] as number,
+    ]);
   });
 }
