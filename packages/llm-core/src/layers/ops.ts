@@ -13,6 +13,8 @@ type SaveFunction = (tensors: Tensor[]) => void;
  * XNNPACK path and runs ~7x slower.
  */
 export function matMul2d(a: Tensor, b: Tensor): Tensor2D {
+  // Outside a gradient tape (inference) the custom-gradient wrapper is pure overhead.
+  if (!tf.engine().isTapeOn()) return tf.matMul(a as Tensor2D, b as Tensor2D);
   const f = tf.customGrad((x, w, save) => {
     (save as SaveFunction)([x as Tensor, w as Tensor]);
     return {
@@ -69,6 +71,7 @@ export function gatherRows(table: Tensor, indices: Tensor): Tensor {
   const rows = table.shape[0] as number;
   const columns = table.shape[1] as number;
   const flat = indices.reshape([indices.size]);
+  if (!tf.engine().isTapeOn()) return tf.gather(table, flat).reshape([...indices.shape, columns]);
   const f = tf.customGrad((t, save) => {
     // Saved, so the indices outlive the tidy scope that created them until backward runs.
     (save as SaveFunction)([flat]);

@@ -131,25 +131,27 @@ export function runDecoder(
       const keys: Tensor[] = [];
       const values: Tensor[] = [];
       for (let b = 0; b < B; b++) {
+        // Batch 1 (generation) skips the per-sample slices and concats.
+        const sample = (t: Tensor, width: number) => (B === 1 ? t : t.slice([b, 0, 0], [1, L, width]));
         const heads = (t: Tensor, n: number) =>
-          tf.transpose(t.slice([b, 0, 0], [1, L, n * hd]).reshape([L, n, hd]), [1, 0, 2]);
+          tf.transpose(sample(t, n * hd).reshape([L, n, hd]), [1, 0, 2]);
         const qb = applyRope(heads(q, H), tables);
         let kb = applyRope(heads(k, KV), tables);
         let vb = heads(v, KV);
         const cached = options.cache?.layers[i];
         if (cached) {
-          kb = tf.concat([cached.key.slice([b, 0, 0, 0], [1, KV, past, hd]).reshape([KV, past, hd]), kb], 1);
-          vb = tf.concat(
-            [cached.value.slice([b, 0, 0, 0], [1, KV, past, hd]).reshape([KV, past, hd]), vb],
-            1,
-          );
+          const pastOf = (t: Tensor) =>
+            (B === 1 ? t : t.slice([b, 0, 0, 0], [1, KV, past, hd])).reshape([KV, past, hd]);
+          kb = tf.concat([pastOf(cached.key), kb], 1);
+          vb = tf.concat([pastOf(cached.value), vb], 1);
         }
         keys.push(kb.expandDims(0));
         values.push(vb.expandDims(0));
         attended.push(attention(qb, kb, vb, mask).expandDims(0));
       }
-      layers.push({ key: tf.concat(keys, 0), value: tf.concat(values, 0) });
-      const o = project(loraModulePath(i, 'o_proj'), tf.concat(attended, 0));
+      const stack = (parts: Tensor[]) => (parts.length === 1 ? (parts[0] as Tensor) : tf.concat(parts, 0));
+      layers.push({ key: stack(keys), value: stack(values) });
+      const o = project(loraModulePath(i, 'o_proj'), stack(attended));
       x = tf.add(x, o);
       const h2 = rmsNorm(x, params.get(`${p}.post_attention_layernorm.weight`), c.rmsNormEps);
       const gate = silu(project(loraModulePath(i, 'gate_proj'), h2));
