@@ -65,6 +65,7 @@ export {
   type TokenSequence,
   visualPositionsOf,
 } from './models/videoloom/visual-substitution.js';
+export { VocabularySubset } from './models/videoloom/vocabulary-subset.js';
 export { causalLmLoss, IGNORE_INDEX } from './training/loss.js';
 export {
   Trainer,
@@ -80,6 +81,7 @@ export {
   loadModel,
   type SaveModelOptions,
   saveModel,
+  VOCABULARY_SUBSET_TENSOR,
 } from './weights/checkpoint-io.js';
 export {
   bfloat16ToFloat32,

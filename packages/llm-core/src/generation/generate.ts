@@ -59,10 +59,13 @@ export async function generate(model: VideoLoomModel, options: GenerateOptions):
   const stop = new Set(options.stopTokenIds ?? []);
   const segId = model.config.specialTokens.seg;
   const D = model.config.decoder.hiddenSize;
+  // Logits index embedding rows; map the chosen row back to a token id (vocabulary subsets).
   const choose = (logits: Float32Array): number =>
-    sampling.kind === 'greedy' || !random
-      ? argmax(logits)
-      : sampleTopP(logits, sampling.topP ?? 0.9, sampling.temperature ?? 1, random);
+    model.tokenIdOf(
+      sampling.kind === 'greedy' || !random
+        ? argmax(logits)
+        : sampleTopP(logits, sampling.topP ?? 0.9, sampling.temperature ?? 1, random),
+    );
 
   options.onProgress?.({ type: 'generate-start', promptLength: options.prompt.ids.length });
   const prefill = model.forward({

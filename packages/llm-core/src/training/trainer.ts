@@ -55,7 +55,9 @@ export class Trainer {
           visualTokens: example.visualTokens ?? null,
           training: true,
         });
-        return causalLmLoss(out.logits, example.labels).loss;
+        // Labels are token ids; logits index embedding rows (they differ for vocabulary subsets).
+        const labels = this.model.vocabulary ? this.model.vocabulary.rowsOf(example.labels) : example.labels;
+        return causalLmLoss(out.logits, labels).loss;
       });
       return tf.div(tf.addN(losses), batch.length) as ReturnType<typeof tf.scalar>;
     }, this.variables);

@@ -14,6 +14,7 @@ import {
   type VideoLoomModelConfig,
 } from '../models/videoloom/config.js';
 import { modelParameterSpecs, VideoLoomModel } from '../models/videoloom/model.js';
+import { VocabularySubset } from '../models/videoloom/vocabulary-subset.js';
 import { ParameterStore } from './parameter-store.js';
 import {
   SafetensorsCheckpoint,
@@ -55,6 +56,9 @@ export interface LoadedModel {
   readonly lmHeadFromEmbeddings: boolean;
 }
 
+/** int32 `[R]` table of a vocabulary-subset model: the token id of every embedding row. */
+export const VOCABULARY_SUBSET_TENSOR = 'videoloom.vocabulary_subset.token_ids';
+
 const MODEL_PREFIXES = ['vision_model.', 'mlp1.', 'language_model.', 'text_hidden_fcs.'];
 
 /**
@@ -86,6 +90,7 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
   const unusedTensors: string[] = [];
   for (const [storedName, entry] of checkpoint.entries) {
     const name = canonicalTensorName(storedName);
+    if (storedName === VOCABULARY_SUBSET_TENSOR) continue;
     if (name && MODEL_PREFIXES.some((p) => name.startsWith(p))) stored.set(name, { storedName, entry });
     else unusedTensors.push(storedName);
   }
@@ -146,7 +151,26 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
     params.dispose();
     throw cause;
   }
-  const model = new VideoLoomModel(config, params);
+  let vocabulary: VocabularySubset | null = null;
+  if (checkpoint.has(VOCABULARY_SUBSET_TENSOR)) {
+    const table = await checkpoint.read(VOCABULARY_SUBSET_TENSOR);
+    const unknownRow = (
+      (json.videoloom as Record<string, unknown> | undefined)?.vocabulary_subset as
+        | { unknown_row?: number }
+        | undefined
+    )?.unknown_row;
+    if (table.dtype !== 'int32' || unknownRow === undefined) {
+      params.dispose();
+      throw new ModelConfigError(
+        'videoloom.vocabulary_subset.unknown_row',
+        'the unknown row of the stored int32 vocabulary table',
+        unknownRow,
+        configPath,
+      );
+    }
+    vocabulary = new VocabularySubset(table.data as Int32Array, unknownRow);
+  }
+  const model = new VideoLoomModel(config, params, vocabulary);
   if (options.mergeLora) model.mergeLora();
   onProgress?.({ type: 'load-end', tensors: specs.length, parameters: params.count() });
   return { model, unusedTensors, lmHeadFromEmbeddings };
@@ -192,10 +216,16 @@ export async function saveModel(
       const { shape, data } = await model.params.toCheckpoint(name);
       tensors.push({ name, shape, data, dtype: options.dtype ?? 'F32' });
     }
+    const json = modelConfigToHfJson(model.config);
+    if (model.vocabulary) {
+      const table = model.vocabulary.tokenIds;
+      tensors.push({ name: VOCABULARY_SUBSET_TENSOR, shape: [table.length], data: table, dtype: 'I32' });
+      (json.videoloom as Record<string, unknown>).vocabulary_subset = {
+        unknown_row: model.vocabulary.unknownRow,
+      };
+    }
     await writeSafetensors(join(directory, 'model.safetensors'), tensors, { format: 'pt' });
-    await writeFileAtomic(join(directory, 'config.json'), [
-      `${JSON.stringify(modelConfigToHfJson(model.config), null, 2)}\n`,
-    ]);
+    await writeFileAtomic(join(directory, 'config.json'), [`${JSON.stringify(json, null, 2)}\n`]);
   } finally {
     if (wasMerged) model.mergeLora();
   }

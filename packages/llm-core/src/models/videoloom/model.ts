@@ -22,6 +22,7 @@ import type { KvCache } from '../qwen2/kv-cache.js';
 import type { VideoLoomModelConfig } from './config.js';
 import { runSegHead, segHeadParameterSpecs } from './seg-head.js';
 import { embedWithVisualTokens, type TokenSequence } from './visual-substitution.js';
+import type { VocabularySubset } from './vocabulary-subset.js';
 
 /** Every parameter of a model with this config, in checkpoint names and layouts. */
 export function modelParameterSpecs(config: VideoLoomModelConfig): ParameterSpec[] {
@@ -49,7 +50,10 @@ export interface FrameTokens {
 
 /** Output of one forward pass. */
 export interface ForwardOutput {
-  /** float32 `[1, L, V]`, or `[1, 1, V]` for the last position only when `logits: 'last'`. */
+  /**
+   * float32 `[1, L, V]`, or `[1, 1, V]` for the last position only when `logits: 'last'`. The last
+   * axis indexes embedding rows: token ids, or subset rows (map with `tokenIdOf`).
+   */
   readonly logits: Tensor;
   /** float32 `[1, L, D]`: final post-norm hidden states. */
   readonly hidden: Tensor;
@@ -80,14 +84,37 @@ export class VideoLoomModel {
   constructor(
     public config: VideoLoomModelConfig,
     readonly params: ParameterStore,
-  ) {}
+    /** Token-id -> row table of a vocabulary-subset model; null when rows are token ids. */
+    readonly vocabulary: VocabularySubset | null = null,
+  ) {
+    if (vocabulary && vocabulary.size !== config.decoder.vocabSize) {
+      throw new ModelConfigError(
+        'decoder.vocabSize',
+        `the vocabulary subset's row count ${vocabulary.size}`,
+        config.decoder.vocabSize,
+      );
+    }
+  }
+
+  /** Embedding/logit row of a token id. */
+  rowOf(tokenId: number): number {
+    return this.vocabulary ? this.vocabulary.rowOf(tokenId) : tokenId;
+  }
+
+  /** Token id of an embedding/logit row (e.g. an argmax). */
+  tokenIdOf(row: number): number {
+    return this.vocabulary ? this.vocabulary.tokenIdOf(row) : row;
+  }
 
   /** A model with seeded random weights (for tests, training from scratch and benchmarks). */
-  static create(config: VideoLoomModelConfig, options: { seed?: number } = {}): VideoLoomModel {
+  static create(
+    config: VideoLoomModelConfig,
+    options: { seed?: number; vocabulary?: VocabularySubset | null } = {},
+  ): VideoLoomModel {
     const specs = modelParameterSpecs(config);
     const params = new ParameterStore(specs);
     initializeParameters(params, specs, options.seed ?? 0);
-    return new VideoLoomModel(config, params);
+    return new VideoLoomModel(config, params, options.vocabulary ?? null);
   }
 
   /**
@@ -120,6 +147,7 @@ export class VideoLoomModel {
       sequence,
       visualTokens,
       this.config.specialTokens.imgContext,
+      this.vocabulary ? (id) => this.rowOf(id) : undefined,
     );
   }
 

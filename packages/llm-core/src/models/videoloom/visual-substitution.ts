@@ -50,13 +50,15 @@ export function embedWithVisualTokens(
   sequence: TokenSequence,
   visualTokens: Tensor | null,
   imgContextId: number,
+  /** Maps token ids to embedding rows (a vocabulary subset); identity when absent. */
+  rowOf?: (tokenId: number) => number,
 ): Tensor {
   const positions = visualPositionsOf(sequence, imgContextId);
   const received = visualTokens ? (visualTokens.shape[0] as number) : 0;
   if (positions.length !== received)
     throw new VisualTokenCountError('visualTokens', positions.length, received);
   const L = sequence.ids.length;
-  const ids = Int32Array.from(sequence.ids as ArrayLike<number>);
+  const ids = Int32Array.from(sequence.ids as ArrayLike<number>, (id) => (rowOf ? rowOf(id) : id));
   return tf.tidy(() => {
     if (!visualTokens || received === 0) return gatherRows(embedTable, tf.tensor2d(ids, [1, L], 'int32'));
     // Gather from [text embeddings of the sequence ; visual tokens]: row i is text row i, unless i
