@@ -1,5 +1,5 @@
 import { tf } from '@videoloom/backend';
-import type { Tensor } from '../../layers/ops.js';
+import { matMul2d, type Tensor } from '../../layers/ops.js';
 
 /** cos/sin tables of rotate-half RoPE for consecutive positions. */
 export interface RopeTables {
@@ -7,6 +7,11 @@ export interface RopeTables {
   readonly cos: Tensor;
   /** float32 `[length, headDim]`, same layout as `cos`. */
   readonly sin: Tensor;
+  /**
+   * float32 `[headDim, headDim]` signed permutation with `x @ rotation = rotate_half(x)`. A matMul
+   * replaces split + neg + concat: tfjs-wasm's strided split of the last axis is slow.
+   */
+  readonly rotation: Tensor;
 }
 
 /**
@@ -29,7 +34,16 @@ export function ropeTables(start: number, length: number, headDim: number, theta
       sin[p * headDim + i + half] = s;
     }
   }
-  return { cos: tf.tensor2d(cos, [length, headDim]), sin: tf.tensor2d(sin, [length, headDim]) };
+  const rotation = new Float32Array(headDim * headDim);
+  for (let i = 0; i < half; i++) {
+    rotation[(i + half) * headDim + i] = -1; // output i = -x[i + half]
+    rotation[i * headDim + i + half] = 1; // output i + half = x[i]
+  }
+  return {
+    cos: tf.tensor2d(cos, [length, headDim]),
+    sin: tf.tensor2d(sin, [length, headDim]),
+    rotation: tf.tensor2d(rotation, [headDim, headDim]),
+  };
 }
 
 /**
@@ -40,8 +54,6 @@ export function ropeTables(start: number, length: number, headDim: number, theta
  */
 export function applyRope(x: Tensor, tables: RopeTables): Tensor {
   const headDim = x.shape[x.rank - 1] as number;
-  const half = headDim / 2;
-  const [first, second] = tf.split(x, [half, half], -1) as [Tensor, Tensor];
-  const rotated = tf.concat([tf.neg(second), first], -1);
+  const rotated = matMul2d(x.reshape([x.size / headDim, headDim]), tables.rotation).reshape(x.shape);
   return tf.add(tf.mul(x, tables.cos), tf.mul(rotated, tables.sin));
 }
