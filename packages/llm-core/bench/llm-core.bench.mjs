@@ -15,11 +15,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
 const torchScript = join(repoRoot, 'tools', 'fixtures', 'llm-core', 'bench_torch.py');
 const PYTHON = '/usr/bin/python3';
+const PREFILL_REPEATS = 3;
 
 /** Workloads: the pure-JS cpu backend is ~30x slower than wasm, so it gets shorter runs. */
 const CASES = [
   { preset: 'tiny', backends: { wasm: { prefill: 128, decode: 32 }, cpu: { prefill: 128, decode: 16 } } },
-  { preset: 'bench100m', backends: { wasm: { prefill: 128, decode: 16 }, cpu: { prefill: 16, decode: 2 } } },
+  { preset: 'bench100m', backends: { wasm: { prefill: 128, decode: 16 }, cpu: { prefill: 8, decode: 2 } } },
 ];
 
 async function timeTfjs(model, prefillTokens, decodeTokens) {
@@ -31,14 +32,21 @@ async function timeTfjs(model, prefillTokens, decodeTokens) {
   for (const t of [warm.logits, warm.hidden]) t.dispose();
   disposeKvCache(warm.cache);
 
-  let start = performance.now();
-  const prefill = model.forward({ sequence: { ids }, logits: 'last' });
-  let logits = await prefill.logits.data();
-  const prefillSeconds = (performance.now() - start) / 1000;
-  prefill.logits.dispose();
-  prefill.hidden.dispose();
-  let cache = prefill.cache;
-  start = performance.now();
+  // Best of PREFILL_REPEATS: the machine is shared, so the fastest run is the least disturbed one.
+  let prefillSeconds = Number.POSITIVE_INFINITY;
+  let logits;
+  let cache;
+  for (let r = 0; r < PREFILL_REPEATS; r++) {
+    const t0 = performance.now();
+    const prefill = model.forward({ sequence: { ids }, logits: 'last' });
+    logits = await prefill.logits.data();
+    prefillSeconds = Math.min(prefillSeconds, (performance.now() - t0) / 1000);
+    prefill.logits.dispose();
+    prefill.hidden.dispose();
+    disposeKvCache(cache);
+    cache = prefill.cache;
+  }
+  const start = performance.now();
   for (let i = 0; i < decodeTokens; i++) {
     let next = 0;
     for (let v = 1; v < logits.length; v++) if (logits[v] > logits[next]) next = v;
@@ -77,6 +85,7 @@ function timeTorch(config, prefillTokens, decodeTokens, threads) {
     prefill_tokens: prefillTokens,
     decode_tokens: decodeTokens,
     threads,
+    prefill_repeats: PREFILL_REPEATS,
   });
   const run = spawnSync(PYTHON, [torchScript, spec], { encoding: 'utf8', timeout: 120_000 });
   if (run.status !== 0)
@@ -129,7 +138,7 @@ await mkdir(dirname(out), { recursive: true });
 const payload = {
   package: '@videoloom/llm-core',
   date: new Date().toISOString(),
-  note: 'Decoder only (text ids, no frames). Ratio = tfjs tokens/s / PyTorch CPU tokens/s (1 thread; tfjs-wasm in Node is single-threaded). Goal: ratio >= 0.5 on CPU.',
+  note: 'Decoder only (text ids, no frames). Prefill: best of 3 runs; decode: greedy KV-cache steps, total time. Ratio = tfjs tokens/s / PyTorch CPU tokens/s (1 thread; tfjs-wasm in Node is single-threaded). Goal: ratio >= 0.5 on CPU.',
   results,
 };
 await writeFile(`${out}.tmp`, `${JSON.stringify(payload, null, 2)}\n`);

@@ -50,6 +50,9 @@ for (const backend of ['wasm', 'cpu'] as const) {
       );
       const seg = model.segEmbeddings(out.hidden, { ids });
       expect(seg.shape).toEqual([2, 32]);
+      expect(model.segEmbeddings(out.hidden, { ids: ids.map((id) => (id === 121 ? 0 : id)) }).shape).toEqual([
+        0, 32,
+      ]);
       expect(await maxAbsDiff(seg, fixture(fixtures, 'model.seg_embeddings'))).toBeLessThanOrEqual(
         FP32_TOLERANCE,
       );

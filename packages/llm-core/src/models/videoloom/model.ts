@@ -183,6 +183,7 @@ export class VideoLoomModel {
     const positions: number[] = [];
     for (let i = 0; i < sequence.ids.length; i++)
       if (sequence.ids[i] === this.config.specialTokens.seg) positions.push(i);
+    if (positions.length === 0) return tf.zeros([0, this.config.segHead.outputSize]);
     return this.segHead(
       tf.tidy(() => tf.gather(hidden.reshape([sequence.ids.length, hidden.shape[2] as number]), positions)),
       true,
