@@ -17,7 +17,16 @@ export {
 } from './generation/generate.js';
 export { argmax, createRandom, type SamplingConfig, sampleTopP } from './generation/sampling.js';
 export { attention, causalMask } from './layers/attention.js';
-export { gatherRows, gelu, layerNorm, linear, matMul2d, rmsNorm, silu } from './layers/ops.js';
+export {
+  gatherRows,
+  gelu,
+  layerNorm,
+  linear,
+  matMul2d,
+  rmsNorm,
+  setExplicitTransposeGradients,
+  silu,
+} from './layers/ops.js';
 export { LORA_TARGETS, type LoraConfig, type LoraTarget, resolveLoraConfig } from './lora/config.js';
 export { loraModulePath } from './lora/lora.js';
 export { bicubicMatrix } from './models/internvit/bicubic.js';

@@ -7,6 +7,16 @@ export type { Tensor, Tensor2D };
 
 type SaveFunction = (tensors: Tensor[]) => void;
 
+let explicitTransposeGradients = true;
+
+/**
+ * Chooses how `matMul2d` differentiates: explicit transposes + plain matMuls (default), or tfjs's
+ * own gradient (transpose flags). Exists so the benchmark can measure the difference.
+ */
+export function setExplicitTransposeGradients(enabled: boolean): void {
+  explicitTransposeGradients = enabled;
+}
+
 /**
  * Plain 2-D matMul `a [m, k] @ b [k, n] -> [m, n]` whose gradient also uses plain matMuls on explicitly
  * transposed operands. On tfjs-wasm a matMul with transpose flags (what autodiff emits) leaves the fast
@@ -14,7 +24,7 @@ type SaveFunction = (tensors: Tensor[]) => void;
  */
 export function matMul2d(a: Tensor, b: Tensor): Tensor2D {
   // Outside a gradient tape (inference) the custom-gradient wrapper is pure overhead.
-  if (!tf.engine().isTapeOn()) return tf.matMul(a as Tensor2D, b as Tensor2D);
+  if (!explicitTransposeGradients || !tf.engine().isTapeOn()) return tf.matMul(a as Tensor2D, b as Tensor2D);
   const f = tf.customGrad((x, w, save) => {
     (save as SaveFunction)([x as Tensor, w as Tensor]);
     return {
