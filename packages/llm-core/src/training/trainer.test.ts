@@ -81,4 +81,26 @@ describe('training the tiny model (LoRA + paper trainable set) on tfjs-wasm', ()
     model.dispose();
     reloaded.dispose();
   }, 60_000);
+
+  it('an auxiliary loss on the [SEG] embeddings trains the seg head on the same tape', async () => {
+    const config = presetConfig('tiny');
+    const model = VideoLoomModel.create(config, { seed: 5 });
+    const ids = [10, 11, 12, config.specialTokens.seg, 13];
+    const labels = ids.map(() => IGNORE_INDEX);
+    labels[4] = 13;
+    const target = tf.ones([1, 32]);
+    const before = tf.clone(model.params.get('text_hidden_fcs.2.weight'));
+    const trainer = new Trainer(model, {
+      learningRate: 1e-2,
+      auxiliaryLoss: (output, example) =>
+        tf.mean(tf.square(tf.sub(model.segEmbeddings(output.hidden, example.sequence), target))),
+    });
+    const losses: number[] = [];
+    for (let step = 0; step < 5; step++)
+      losses.push((await trainer.step([{ sequence: { ids }, labels }])).loss);
+    trainer.dispose();
+    expect(losses.at(-1) as number).toBeLessThan(losses[0] as number);
+    expect(await maxAbsDiff(model.params.get('text_hidden_fcs.2.weight'), before)).toBeGreaterThan(1e-3);
+    model.dispose();
+  });
 });

@@ -1,6 +1,10 @@
 import { tf } from '@videoloom/backend';
 import type { Tensor } from '../layers/ops.js';
-import { PAPER_TRAINABLE_GROUPS, type VideoLoomModel } from '../models/videoloom/model.js';
+import {
+  type ForwardOutput,
+  PAPER_TRAINABLE_GROUPS,
+  type VideoLoomModel,
+} from '../models/videoloom/model.js';
 import type { TokenSequence } from '../models/videoloom/visual-substitution.js';
 import type { ParameterGroup } from '../weights/parameter-store.js';
 import { causalLmLoss } from './loss.js';
@@ -21,21 +25,29 @@ export interface TrainerOptions {
   readonly maxGradNorm?: number;
   /** Parameter groups that train; the rest are frozen. @defaultValue the paper's set (LoRA, embed_tokens, lm_head, seg head) */
   readonly trainable?: ReadonlySet<ParameterGroup>;
+  /**
+   * An extra loss per example, computed on the same tape from the forward output (e.g. the [SEG]
+   * path: `model.segEmbeddings(output.hidden, example.sequence)` -> SAM2 mask loss). Return a scalar,
+   * or null for examples without one. Added to the text loss before averaging over the batch.
+   * @defaultValue none
+   */
+  readonly auxiliaryLoss?: (output: ForwardOutput, example: TrainingExample) => Tensor | null;
 }
 
 /** Result of one optimisation step. */
 export interface TrainStepResult {
-  /** Mean next-token cross-entropy over the batch, before the update. */
+  /** Mean over the batch of next-token cross-entropy (+ the auxiliary loss), before the update. */
   readonly loss: number;
   /** Global gradient norm before clipping. */
   readonly gradientNorm: number;
 }
 
-/** A minimal Adam trainer over the model's trainable groups (text loss). */
+/** A minimal Adam trainer over the model's trainable groups (text loss + an optional auxiliary loss). */
 export class Trainer {
   private readonly optimizer: ReturnType<typeof tf.train.adam>;
   private readonly variables: ReturnType<VideoLoomModel['setTrainable']>;
   private readonly maxGradNorm: number;
+  private readonly auxiliaryLoss: TrainerOptions['auxiliaryLoss'];
 
   constructor(
     readonly model: VideoLoomModel,
@@ -44,6 +56,7 @@ export class Trainer {
     this.optimizer = tf.train.adam(options.learningRate ?? 1e-3);
     this.variables = model.setTrainable(options.trainable ?? PAPER_TRAINABLE_GROUPS);
     this.maxGradNorm = options.maxGradNorm ?? 1;
+    this.auxiliaryLoss = options.auxiliaryLoss;
   }
 
   /** One step on a batch: forward every example on one tape, mean loss, clip, Adam update. */
@@ -57,7 +70,9 @@ export class Trainer {
         });
         // Labels are token ids; logits index embedding rows (they differ for vocabulary subsets).
         const labels = this.model.vocabulary ? this.model.vocabulary.rowsOf(example.labels) : example.labels;
-        return causalLmLoss(out.logits, labels).loss;
+        const text = causalLmLoss(out.logits, labels).loss;
+        const extra = this.auxiliaryLoss?.(out, example) ?? null;
+        return extra ? tf.add(text, extra) : text;
       });
       return tf.div(tf.addN(losses), batch.length) as ReturnType<typeof tf.scalar>;
     }, this.variables);

@@ -1,6 +1,6 @@
 import { tf } from '@videoloom/backend';
 import { ModelConfigError, TensorShapeError } from '../../errors/index.js';
-import type { Tensor } from '../../layers/ops.js';
+import { gatherRows, type Tensor } from '../../layers/ops.js';
 import { type LoraConfig, resolveLoraConfig } from '../../lora/config.js';
 import { foldLora, type LoraState, loraParameterSpecs } from '../../lora/lora.js';
 import {
@@ -185,7 +185,13 @@ export class VideoLoomModel {
       if (sequence.ids[i] === this.config.specialTokens.seg) positions.push(i);
     if (positions.length === 0) return tf.zeros([0, this.config.segHead.outputSize]);
     return this.segHead(
-      tf.tidy(() => tf.gather(hidden.reshape([sequence.ids.length, hidden.shape[2] as number]), positions)),
+      // gatherRows: differentiable on wasm (the seg head trains through this selection).
+      tf.tidy(() =>
+        gatherRows(
+          hidden.reshape([sequence.ids.length, hidden.shape[2] as number]),
+          tf.tensor1d(positions, 'int32'),
+        ),
+      ),
       true,
     );
   }
