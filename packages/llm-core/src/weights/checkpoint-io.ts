@@ -44,6 +44,11 @@ export interface LoadModelOptions {
   readonly specialTokens?: Partial<SpecialTokenIds>;
   /** Fold LoRA adapters found in the checkpoint into the base weights after loading. @defaultValue false */
   readonly mergeLora?: boolean;
+  /**
+   * The tokenizer's vocabulary size (base + added tokens). When given, an embedding with fewer rows
+   * is rejected: some token ids would have no row. @defaultValue no check
+   */
+  readonly tokenizerVocabularySize?: number;
   readonly onProgress?: (event: LoadProgressEvent) => void;
 }
 
@@ -97,6 +102,20 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
   let config = modelConfigFromHfJson(json, configPath, options.specialTokens);
   // Sizes no config field states reliably: take them from the weights (model reference 13.3).
   const embedRows = stored.get(EMBED_TOKENS)?.entry.shape[0];
+  const hasVocabularySubset = checkpoint.has(VOCABULARY_SUBSET_TENSOR);
+  if (
+    options.tokenizerVocabularySize !== undefined &&
+    embedRows !== undefined &&
+    !hasVocabularySubset &&
+    embedRows < options.tokenizerVocabularySize
+  ) {
+    throw new CheckpointMismatchError(
+      configPath,
+      checkpoint.path,
+      [{ tensorName: EMBED_TOKENS, expected: [options.tokenizerVocabularySize], received: [embedRows] }],
+      `the embedding has ${embedRows} rows but the tokenizer has ${options.tokenizerVocabularySize} tokens: the tokenizer files belong to a newer checkpoint (tokens added after these weights were saved).`,
+    );
+  }
   const segWidth = stored.get('text_hidden_fcs.2.weight')?.entry.shape[0];
   config = {
     ...config,
@@ -152,7 +171,7 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
     throw cause;
   }
   let vocabulary: VocabularySubset | null = null;
-  if (checkpoint.has(VOCABULARY_SUBSET_TENSOR)) {
+  if (hasVocabularySubset) {
     const table = await checkpoint.read(VOCABULARY_SUBSET_TENSOR);
     const unknownRow = (
       (json.videoloom as Record<string, unknown> | undefined)?.vocabulary_subset as

@@ -154,6 +154,14 @@ describe('visual token substitution and checkpoint loading', () => {
     loaded.model.dispose();
   });
 
+  it('rejects an embedding smaller than the tokenizer vocabulary', async () => {
+    const error = await loadModel(PARITY_DIR, { tokenizerVocabularySize: 130 }).catch((e: unknown) => e);
+    expect(CheckpointMismatchError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/128 rows but the tokenizer has 130 tokens/);
+    const ok = await loadModel(PARITY_DIR, { tokenizerVocabularySize: 128 });
+    ok.model.dispose();
+  });
+
   it('a config from another size fails before allocation, naming both files and the first tensors', async () => {
     const dir = join(scratch, 'wrong-config');
     const config = JSON.parse(await readFile(join(PARITY_DIR, 'config.json'), 'utf8'));
