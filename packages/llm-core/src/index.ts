@@ -76,6 +76,7 @@ export {
 } from './models/videoloom/visual-substitution.js';
 export { VocabularySubset } from './models/videoloom/vocabulary-subset.js';
 export { causalLmLoss, IGNORE_INDEX } from './training/loss.js';
+export { type WarmupCosineSchedule, warmupCosineLearningRate } from './training/schedule.js';
 export {
   Trainer,
   type TrainerOptions,
