@@ -72,10 +72,11 @@ export {
 export {
   embedWithVisualTokens,
   type TokenSequence,
+  type VisualRun,
   visualPositionsOf,
 } from './models/videoloom/visual-substitution.js';
 export { VocabularySubset } from './models/videoloom/vocabulary-subset.js';
-export { causalLmLoss, IGNORE_INDEX } from './training/loss.js';
+export { causalLmLoss, IGNORE_INDEX, labelsFromLossMask } from './training/loss.js';
 export { type WarmupCosineSchedule, warmupCosineLearningRate } from './training/schedule.js';
 export {
   Trainer,

@@ -34,3 +34,11 @@ export function causalLmLoss(logits: Tensor, labels: ArrayLike<number>): { loss:
   });
   return { loss, tokens };
 }
+
+/**
+ * Labels for `causalLmLoss` from a 0/1 loss mask (e.g. a `SlowFastPrompt`'s `lossMask`): the token id
+ * where the mask is 1, `-100` elsewhere.
+ */
+export function labelsFromLossMask(ids: ArrayLike<number>, lossMask: ArrayLike<number>): Int32Array {
+  return Int32Array.from({ length: ids.length }, (_, i) => (lossMask[i] ? (ids[i] as number) : IGNORE_INDEX));
+}

@@ -8,10 +8,19 @@ import { presetConfig } from '../models/videoloom/config.js';
 import { VideoLoomModel } from '../models/videoloom/model.js';
 import { maxAbsDiff } from '../test-support/parity.js';
 import { loadModel, saveModel } from '../weights/checkpoint-io.js';
-import { causalLmLoss, IGNORE_INDEX } from './loss.js';
+import { causalLmLoss, IGNORE_INDEX, labelsFromLossMask } from './loss.js';
 import { Trainer } from './trainer.js';
 
 describe('causalLmLoss', () => {
+  it('labelsFromLossMask keeps ids where the mask is 1 and -100 elsewhere', () => {
+    expect(Array.from(labelsFromLossMask([5, 6, 7, 8], Uint8Array.from([0, 0, 1, 1])))).toEqual([
+      IGNORE_INDEX,
+      IGNORE_INDEX,
+      7,
+      8,
+    ]);
+  });
+
   beforeAll(async () => {
     await selectTfjsBackend({ device: 'wasm' });
   });

@@ -113,6 +113,33 @@ describe('visual token substitution and checkpoint loading', () => {
     );
   });
 
+  it('takes a SlowFast-style prompt as is: ids + runs (start, length, visualTokenOffset)', async () => {
+    const { ids, visual } = await mixedInputs(model, fixtures);
+    const ctx = model.config.specialTokens.imgContext;
+    const runs: { start: number; length: number; visualTokenOffset: number; kind: string }[] = [];
+    ids.forEach((id, i) => {
+      if (id !== ctx) return;
+      const last = runs.at(-1);
+      if (last && last.start + last.length === i) last.length++;
+      else
+        runs.push({
+          start: i,
+          length: 1,
+          visualTokenOffset: last ? last.visualTokenOffset + last.length : 0,
+          kind: last ? 'slow' : 'fast',
+        });
+    });
+    expect(runs.map((r) => r.length)).toEqual([4, 16]);
+    // Extra fields (text, timeline, ...) are ignored: only ids and runs matter.
+    const prompt = { ids: Int32Array.from(ids), runs, text: 'unused', visualTokenCount: 20 };
+    const out = model.forward({ sequence: prompt, visualTokens: visual });
+    expect(await maxAbsDiff(out.logits, fixture(fixtures, 'model.logits'))).toBeLessThanOrEqual(
+      FP32_TOLERANCE,
+    );
+    const swapped = { ids, runs: [runs[1], runs[0]] as typeof runs };
+    expect(() => model.forward({ sequence: swapped, visualTokens: visual })).toThrow(/visualTokenOffset/);
+  });
+
   it('loads the sharded bf16 checkpoint (index + 2 shards) and matches logits of the bf16-rounded weights', async () => {
     const events: string[] = [];
     const loaded = await loadModel(join(PARITY_DIR, 'bf16-sharded'), {

@@ -2,38 +2,62 @@ import { tf } from '@videoloom/backend';
 import { TensorShapeError, VisualTokenCountError } from '../../errors/index.js';
 import { gatherRows, type Tensor } from '../../layers/ops.js';
 
+/** One contiguous block of visual positions (e.g. one frame's `<IMG_CONTEXT>` run). */
+export interface VisualRun {
+  /** Position of the run's first visual token in the sequence. */
+  readonly start: number;
+  /** Number of visual tokens in the run. */
+  readonly length: number;
+  /** Row of the run's first token in the concatenated visual tokens; checked when present. */
+  readonly visualTokenOffset?: number;
+}
+
 /**
- * A token sequence and where its visual tokens go. Works with any layout map (e.g. the SlowFast
- * layout of @videoloom/slowfast): pass its ids, and either its ordered visual positions or nothing
- * (then every position holding the `<IMG_CONTEXT>` id is a visual position).
+ * A token sequence and where its visual tokens go. Works with any layout map; a `SlowFastPrompt` of
+ * @videoloom/slowfast is one as it is (its `ids` and `runs`). Visual positions come from, in order of
+ * precedence: `visualPositions`, `runs`, or every position holding the `<IMG_CONTEXT>` id.
  */
 export interface TokenSequence {
   /** Token ids of the whole sequence (prompt), length L. */
   readonly ids: ArrayLike<number>;
-  /** Ascending positions that receive visual tokens, in the order the visual tokens are given. @defaultValue positions whose id is `<IMG_CONTEXT>` */
+  /** Ascending positions that receive visual tokens, in the order the visual tokens are given. @defaultValue from `runs`, else positions whose id is `<IMG_CONTEXT>` */
   readonly visualPositions?: ArrayLike<number>;
+  /** Visual runs in sequence order (their tokens are consumed in this order). @defaultValue none */
+  readonly runs?: readonly VisualRun[];
 }
 
 /** The positions that receive visual tokens, validated. */
 export function visualPositionsOf(sequence: TokenSequence, imgContextId: number): number[] {
   const positions: number[] = [];
-  if (sequence.visualPositions) {
-    let previous = -1;
-    for (let i = 0; i < sequence.visualPositions.length; i++) {
-      const p = sequence.visualPositions[i] as number;
-      if (!Number.isInteger(p) || p <= previous || p >= sequence.ids.length) {
+  if (!sequence.visualPositions && sequence.runs) {
+    for (const [index, run] of sequence.runs.entries()) {
+      if (run.visualTokenOffset !== undefined && run.visualTokenOffset !== positions.length) {
         throw new TensorShapeError(
-          'sequence.visualPositions',
-          `strictly ascending integers in [0, ${sequence.ids.length})`,
-          `${p} at index ${i}`,
+          `sequence.runs[${index}].visualTokenOffset`,
+          `${positions.length} (runs must be in the order their visual tokens are concatenated)`,
+          String(run.visualTokenOffset),
         );
       }
-      positions.push(p);
-      previous = p;
+      for (let k = 0; k < run.length; k++) positions.push(run.start + k);
     }
+  } else if (sequence.visualPositions) {
+    for (let i = 0; i < sequence.visualPositions.length; i++)
+      positions.push(sequence.visualPositions[i] as number);
+  } else {
+    for (let i = 0; i < sequence.ids.length; i++) if (sequence.ids[i] === imgContextId) positions.push(i);
     return positions;
   }
-  for (let i = 0; i < sequence.ids.length; i++) if (sequence.ids[i] === imgContextId) positions.push(i);
+  let previous = -1;
+  for (const [i, p] of positions.entries()) {
+    if (!Number.isInteger(p) || p <= previous || p >= sequence.ids.length) {
+      throw new TensorShapeError(
+        sequence.visualPositions ? 'sequence.visualPositions' : 'sequence.runs',
+        `strictly ascending positions in [0, ${sequence.ids.length})`,
+        `${p} at visual token ${i}`,
+      );
+    }
+    previous = p;
+  }
   return positions;
 }
 
