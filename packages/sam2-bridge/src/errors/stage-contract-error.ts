@@ -23,7 +23,9 @@ export class Sam2StageContractError extends Sam2Error {
     super(
       `SAM2 stage "${stage}" (${path}) does not match the bridge's graph contract:\n${problems
         .map((p) => `  - ${p}`)
-        .join('\n')}\nRe-export the graph with tools/sam2/export_sam2.py, or check that the manifest names the right file.`,
+        .join(
+          '\n',
+        )}\nRe-export the graph with tools/sam2/export_sam2.py, or check that the manifest names the right file.`,
       options,
     );
   }

@@ -169,7 +169,11 @@ describe('MemoryBank bounded memory', () => {
     const reference = bankWith(numFrames, keyframes, []);
     const first = schedule.keyframes[0] as number;
     let maxSize = 0;
-    const visit = (f: number, direction: 'forward' | 'reverse', upcoming: Parameters<typeof pruned.prune>[0]) => {
+    const visit = (
+      f: number,
+      direction: 'forward' | 'reverse',
+      upcoming: Parameters<typeof pruned.prune>[0],
+    ) => {
       const got = pruned.select(f, direction);
       const want = reference.select(f, direction);
       expect(spatialOf(got)).toEqual(spatialOf(want));

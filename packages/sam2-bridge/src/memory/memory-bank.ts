@@ -119,7 +119,11 @@ export class MemoryBank<M> {
   select(frameIndex: number, direction: TrackDirection): MemorySelection<M> {
     this.checkRange(frameIndex);
     if (this.keyframes.has(frameIndex)) {
-      throw new MemoryBankError(frameIndex, 'a frame that is not a keyframe (keyframes use no memory)', 'a keyframe');
+      throw new MemoryBankError(
+        frameIndex,
+        'a frame that is not a keyframe (keyframes use no memory)',
+        'a keyframe',
+      );
     }
     if (this.keyframes.size === 0) {
       throw new MemoryBankError(frameIndex, 'at least one keyframe stored before tracking', 'no keyframes');
@@ -213,7 +217,11 @@ export class MemoryBank<M> {
 
   private checkRange(frameIndex: number): void {
     if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= this.numFrames) {
-      throw new MemoryBankError(frameIndex, `a frame index in [0, ${this.numFrames - 1}]`, String(frameIndex));
+      throw new MemoryBankError(
+        frameIndex,
+        `a frame index in [0, ${this.numFrames - 1}]`,
+        String(frameIndex),
+      );
     }
   }
 
