@@ -1,7 +1,7 @@
 import { CheckedSession, selectTfjsBackend, tf } from '@videoloom/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildMaskDecoderGraph } from '../onnx/mask-decoder-graph.js';
 import { sam2StageContracts } from '../stages/contract.js';
-import { buildMaskDecoderGraph } from '../testing/mask-decoder-graph.js';
 import { parseSafetensors, serializeSafetensors } from '../weights/safetensors.js';
 import {
   gaussianSource,

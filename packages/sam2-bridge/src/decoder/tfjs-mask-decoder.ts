@@ -1,5 +1,6 @@
 import { tf } from '@videoloom/backend';
 import { Sam2InputError } from '../errors/input-error.js';
+import { bestMultimaskIndex } from '../image/postprocess.js';
 import type { WeightTensor } from '../weights/safetensors.js';
 import {
   DECODER_PREFIX,
@@ -145,8 +146,13 @@ export class TfjsMaskDecoder {
         v(`${d}output_upscaling.0.weight`),
         v(`${d}output_upscaling.0.bias`),
       );
-      up = up.add(feat1);
-      up = layerNorm(up, v(`${d}output_upscaling.1.weight`), v(`${d}output_upscaling.1.bias`), 1e-6);
+      up = up.add(feat1) as tf.Tensor4D;
+      up = layerNorm(
+        up,
+        v(`${d}output_upscaling.1.weight`),
+        v(`${d}output_upscaling.1.bias`),
+        1e-6,
+      ) as tf.Tensor4D;
       up = gelu(up);
       up = convTranspose2x2(up, v(`${d}output_upscaling.3.weight`), v(`${d}output_upscaling.3.bias`));
       up = gelu(up.add(feat0)); // [B, 4S, 4S, C/8]
@@ -293,14 +299,6 @@ export class TfjsMaskDecoder {
     queries = this.norm(`${t}.norm_final_attn`, queries) as tf.Tensor3D;
     return { queries, keys };
   }
-}
-
-/** Index (1..3) of the best multimask output of object `offset / 4` by predicted IoU; ties go to the lowest. */
-export function bestMultimaskIndex(iou: ArrayLike<number>, offset: number): number {
-  let best = 1;
-  for (let i = 2; i < NUM_MASK_TOKENS; i++)
-    if ((iou[offset + i] as number) > (iou[offset + best] as number)) best = i;
-  return best;
 }
 
 function isLinearWeight(name: string, t: WeightTensor): boolean {

@@ -54,7 +54,7 @@ describe('TfjsMaskDecoder training path', () => {
     const prompt = randn(4, [1, 1, 256]);
     const grad = tf.grad((p: tf.Tensor) => lossFor(p))(prompt);
     const g = grad.dataSync();
-    const norm = Math.sqrt(g.reduce((a, v) => a + v * v, 0));
+    const norm = Math.sqrt(Array.from(g).reduce((a, v) => a + v * v, 0));
     expect(norm).toBeGreaterThan(1e-4);
     // Directional derivative along the gradient direction vs a central difference.
     const direction = grad.div(norm);

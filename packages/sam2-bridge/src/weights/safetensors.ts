@@ -64,7 +64,8 @@ export function parseSafetensors(bytes: Uint8Array, label = '<in-memory weights>
     const end = dataStart + offsets[1];
     if (end > bytes.byteLength)
       throw new Sam2WeightsError(label, name, `data inside the file`, `offsets [${offsets}]`);
-    const raw = bytes.slice(begin, end); // copy: aligned buffer
+    const raw = new Uint8Array(end - begin); // an aligned copy (Buffer.slice would share memory)
+    raw.set(bytes.subarray(begin, end));
     const data = new Float32Array(count);
     if (dtype === 'F32' && raw.byteLength === count * 4) {
       data.set(new Float32Array(raw.buffer));
