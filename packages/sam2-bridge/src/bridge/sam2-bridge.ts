@@ -298,9 +298,9 @@ export class Sam2Bridge {
     const P = selection.pointers.length;
     const memSize = objects * M * S * S;
     const maskmem = new Float32Array(N * memSize);
-    selection.spatial.forEach((pick, i) => maskmem.set(pick.memory.features, i * memSize));
+    for (const [i, pick] of selection.spatial.entries()) maskmem.set(pick.memory.features, i * memSize);
     const ptrs = new Float32Array(P * objects * C);
-    selection.pointers.forEach((pick, i) => ptrs.set(pick.memory.objPtrs, i * objects * C));
+    for (const [i, pick] of selection.pointers.entries()) ptrs.set(pick.memory.objPtrs, i * objects * C);
     const withMem = await this.stages.run('memory_attention', {
       vision_feat: { dtype: 'float32', dims: [objects, C, S, S], data: tile(features.visionFeat, objects) },
       maskmem_features: { dtype: 'float32', dims: [N, objects, M, S, S], data: maskmem },
