@@ -33,14 +33,18 @@ export function preprocessFrame(frame: RgbFrame, size = 1024, frameIndex?: numbe
   }
   const horizontal = resampleAxis(data, width, height, size, 'x'); // size × height × 3
   const resized = resampleAxis(horizontal, size, height, size, 'y'); // size × size × 3
+  // 256-entry lookup per channel: (v / 255 - mean) / std.
+  const lut = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) {
+    for (let v = 0; v < 256; v++)
+      lut[c * 256 + v] = (v / 255 - (SAM2_PIXEL_MEAN[c] as number)) / (SAM2_PIXEL_STD[c] as number);
+  }
   const out = new Float32Array(3 * size * size);
   const plane = size * size;
   for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) {
-      out[c * plane + i] =
-        ((resized[i * 3 + c] as number) / 255 - (SAM2_PIXEL_MEAN[c] as number)) /
-        (SAM2_PIXEL_STD[c] as number);
-    }
+    out[i] = lut[resized[i * 3] as number] as number;
+    out[plane + i] = lut[256 + (resized[i * 3 + 1] as number)] as number;
+    out[2 * plane + i] = lut[512 + (resized[i * 3 + 2] as number)] as number;
   }
   return out;
 }
@@ -54,6 +58,36 @@ function cubic(x: number): number {
   return 0;
 }
 
+/** Per output position: first input index and normalised filter weights (PIL's antialiased bicubic). */
+function filterTaps(
+  inSize: number,
+  outSize: number,
+): { lo: Int32Array; count: Int32Array; weights: Float64Array; stride: number } {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = 2 * filterScale;
+  const stride = Math.ceil(support) * 2 + 1;
+  const lo = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Float64Array(outSize * stride);
+  for (let o = 0; o < outSize; o++) {
+    const centre = (o + 0.5) * scale;
+    const first = Math.max(0, Math.floor(centre - support + 0.5));
+    const last = Math.min(inSize, Math.floor(centre + support + 0.5));
+    let total = 0;
+    for (let i = first; i < last; i++) {
+      const w = cubic((i - centre + 0.5) / filterScale);
+      weights[o * stride + i - first] = w;
+      total += w;
+    }
+    for (let k = 0; k < last - first; k++)
+      weights[o * stride + k] = (weights[o * stride + k] as number) / total;
+    lo[o] = first;
+    count[o] = last - first;
+  }
+  return { lo, count, weights, stride };
+}
+
 /** One separable pass of an antialiased bicubic resize, rounding to uint8 like PIL's 8-bit path. */
 function resampleAxis(
   src: Uint8Array,
@@ -62,38 +96,48 @@ function resampleAxis(
   outSize: number,
   axis: 'x' | 'y',
 ): Uint8Array {
-  const inSize = axis === 'x' ? width : height;
-  const scale = inSize / outSize;
-  const filterScale = Math.max(scale, 1);
-  const support = 2 * filterScale;
-  const outW = axis === 'x' ? outSize : width;
-  const outH = axis === 'x' ? height : outSize;
-  const out = new Uint8Array(outW * outH * 3);
-  for (let o = 0; o < outSize; o++) {
-    const centre = (o + 0.5) * scale;
-    const lo = Math.max(0, Math.floor(centre - support + 0.5));
-    const hi = Math.min(inSize, Math.floor(centre + support + 0.5));
-    const weights: number[] = [];
-    let total = 0;
-    for (let i = lo; i < hi; i++) {
-      const w = cubic((i - centre + 0.5) / filterScale);
-      weights.push(w);
-      total += w;
-    }
-    for (let k = 0; k < weights.length; k++) weights[k] = (weights[k] as number) / total;
-    const lines = axis === 'x' ? height : width;
-    for (let line = 0; line < lines; line++) {
-      for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        for (let k = 0; k < weights.length; k++) {
-          const i = lo + k;
-          const idx = axis === 'x' ? (line * width + i) * 3 + c : (i * width + line) * 3 + c;
-          acc += (weights[k] as number) * (src[idx] as number);
+  const taps = filterTaps(axis === 'x' ? width : height, outSize);
+  const { lo, count, weights, stride } = taps;
+  if (axis === 'x') {
+    const out = new Uint8Array(outSize * height * 3);
+    for (let y = 0; y < height; y++) {
+      const row = y * width * 3;
+      for (let o = 0; o < outSize; o++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        const base = row + (lo[o] as number) * 3;
+        for (let k = 0; k < (count[o] as number); k++) {
+          const w = weights[o * stride + k] as number;
+          r += w * (src[base + 3 * k] as number);
+          g += w * (src[base + 3 * k + 1] as number);
+          b += w * (src[base + 3 * k + 2] as number);
         }
-        const target = axis === 'x' ? (line * outW + o) * 3 + c : (o * outW + line) * 3 + c;
-        out[target] = Math.min(255, Math.max(0, Math.round(acc)));
+        const t = (y * outSize + o) * 3;
+        out[t] = clampByte(r);
+        out[t + 1] = clampByte(g);
+        out[t + 2] = clampByte(b);
       }
     }
+    return out;
+  }
+  // Vertical pass: accumulate whole rows, which keeps memory access sequential.
+  const rowLength = width * 3;
+  const out = new Uint8Array(outSize * rowLength);
+  const acc = new Float64Array(rowLength);
+  for (let o = 0; o < outSize; o++) {
+    acc.fill(0);
+    for (let k = 0; k < (count[o] as number); k++) {
+      const w = weights[o * stride + k] as number;
+      const row = ((lo[o] as number) + k) * rowLength;
+      for (let j = 0; j < rowLength; j++) acc[j] = (acc[j] as number) + w * (src[row + j] as number);
+    }
+    const t = o * rowLength;
+    for (let j = 0; j < rowLength; j++) out[t + j] = clampByte(acc[j] as number);
   }
   return out;
+}
+
+function clampByte(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
 }
