@@ -49,7 +49,13 @@ export {
   roundToBfloat16InPlace,
   thresholdLogits,
 } from './image/postprocess.js';
-export { preprocessFrame, type RgbFrame, SAM2_PIXEL_MEAN, SAM2_PIXEL_STD } from './image/preprocess.js';
+export {
+  preprocessFrame,
+  type RgbFrame,
+  resizeRgbBicubic,
+  SAM2_PIXEL_MEAN,
+  SAM2_PIXEL_STD,
+} from './image/preprocess.js';
 export {
   MemoryBank,
   type MemoryBankOptions,

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Sam2InputError } from '../errors/input-error.js';
 import {
@@ -7,7 +9,42 @@ import {
   roundToBfloat16InPlace,
   thresholdLogits,
 } from './postprocess.js';
-import { preprocessFrame, SAM2_PIXEL_MEAN, SAM2_PIXEL_STD } from './preprocess.js';
+import { preprocessFrame, resizeRgbBicubic, SAM2_PIXEL_MEAN, SAM2_PIXEL_STD } from './preprocess.js';
+
+/** The LCG image tools/fixtures/sam2/make_pil_resize_golden.py resizes with PIL. */
+function lcgImage(width: number, height: number, seed: number): Uint8Array {
+  let state = seed;
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0; i < out.length; i++) {
+    state = (state * 1664525 + 1013904223) % 4294967296;
+    out[i] = Math.floor(state / 2 ** 24);
+  }
+  return out;
+}
+
+describe('resizeRgbBicubic against PIL (golden files from Pillow 9.4)', () => {
+  for (const [width, height, seed] of [
+    [37, 23, 1],
+    [150, 90, 2],
+    [64, 64, 3],
+  ] as const) {
+    it(`${width}×${height} → 64×64 is within one grey level of Image.resize(BICUBIC)`, async () => {
+      const golden = await readFile(
+        path.resolve(import.meta.dirname, `../../test/fixtures/pil-resize/${width}x${height}-to-64.rgb`),
+      );
+      const ours = resizeRgbBicubic({ width, height, data: lcgImage(width, height, seed) }, 64).data;
+      let worst = 0;
+      let exact = 0;
+      for (let i = 0; i < ours.length; i++) {
+        const d = Math.abs((ours[i] as number) - (golden[i] as number));
+        worst = Math.max(worst, d);
+        if (d === 0) exact += 1;
+      }
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(exact / ours.length).toBeGreaterThan(0.95);
+    });
+  }
+});
 
 describe('preprocessFrame', () => {
   it('normalises a flat colour exactly at every pixel of the 1024×1024 output', () => {

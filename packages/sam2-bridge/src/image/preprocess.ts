@@ -31,8 +31,7 @@ export function preprocessFrame(frame: RgbFrame, size = 1024, frameIndex?: numbe
       frameIndex,
     );
   }
-  const horizontal = resampleAxis(data, width, height, size, 'x'); // size × height × 3
-  const resized = resampleAxis(horizontal, size, height, size, 'y'); // size × size × 3
+  const resized = resizeRgbBicubic(frame, size).data;
   // 256-entry lookup per channel: (v / 255 - mean) / std.
   const lut = new Float32Array(3 * 256);
   for (let c = 0; c < 3; c++) {
@@ -47,6 +46,15 @@ export function preprocessFrame(frame: RgbFrame, size = 1024, frameIndex?: numbe
     out[2 * plane + i] = lut[512 + (resized[i * 3 + 2] as number)] as number;
   }
   return out;
+}
+
+/**
+ * Resizes an RGB frame to size×size with PIL-style antialiased bicubic filtering (a = −0.5, horizontal
+ * pass then vertical, uint8 in between), as SAM2's frame loader does with `Image.resize(BICUBIC)`.
+ */
+export function resizeRgbBicubic(frame: RgbFrame, size: number): RgbFrame {
+  const horizontal = resampleAxis(frame.data, frame.width, frame.height, size, 'x'); // size × height × 3
+  return { width: size, height: size, data: resampleAxis(horizontal, size, frame.height, size, 'y') };
 }
 
 /** Bicubic kernel with a = -0.5 (PIL's). */
