@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { measureLeaks } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gaussianSource, maskDecoderWeightsFrom } from '../decoder/mask-decoder-weights.js';
 import { Sam2InputError } from '../errors/input-error.js';
@@ -212,7 +213,12 @@ describe('Sam2Bridge end to end on the committed tiny graphs', () => {
     const both = new Float32Array(512);
     both.set(seg, 0);
     both.set(other, 256);
-    const batched = await runAll(bridge, both, [2], 4);
+    let batched: FrameMasks[] = [];
+    const leaks = await measureLeaks(async () => {
+      batched = await runAll(bridge, both, [2], 4);
+    });
+    // Every ORT tensor of the run was released (inputs and outputs): nothing accumulates per frame.
+    expect(leaks.ortTensors).toBe(0);
     const single = await runAll(bridge, seg, [2], 4);
     for (const [i, r] of batched.entries()) {
       expect(r.objects).toHaveLength(2);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CheckedSession, type HostTensor, ModelContractError, type OrtTensor } from '@videoloom/backend';
+import { CheckedSession, type HostTensor, ModelContractError, OrtTensor } from '@videoloom/backend';
 import { Sam2ManifestError } from '../errors/manifest-error.js';
 import { Sam2StageContractError } from '../errors/stage-contract-error.js';
 import { SAM2_STAGES, type Sam2StageName, sam2StageContracts } from './contract.js';
@@ -110,7 +110,13 @@ export class Sam2Stages {
    */
   async run(stage: Sam2StageName, feeds: Record<string, HostTensor>): Promise<Record<string, Float32Array>> {
     const start = performance.now();
-    const outputs = await this.sessions[stage].run(feeds);
+    // Wrap feeds here, untracked: CheckedSession.run would wrap host tensors into ledger-tracked ORT
+    // tensors that it never releases, which keeps every frame's inputs alive (a leak on long videos).
+    const ortFeeds: Record<string, OrtTensor> = {};
+    for (const [name, feed] of Object.entries(feeds))
+      ortFeeds[name] = new OrtTensor(feed.dtype, feed.data as never, [...feed.dims]);
+    const outputs = await this.sessions[stage].run(ortFeeds);
+    for (const feed of Object.values(ortFeeds)) feed.dispose();
     const copied: Record<string, Float32Array> = {};
     for (const [name, tensor] of Object.entries(outputs) as [string, OrtTensor][]) {
       copied[name] = (tensor.data as Float32Array).slice();
