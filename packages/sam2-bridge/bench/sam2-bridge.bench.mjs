@@ -140,6 +140,7 @@ const resetTimings = (stages) => {
   for (const t of Object.values(stages.timings)) {
     t.calls = 0;
     t.totalMs = 0;
+    t.peakRssBytes = 0;
   }
 };
 
@@ -160,7 +161,12 @@ const run = await benchPropagation(bridge);
 const perStage = Object.fromEntries(
   Object.entries(stages.timings).map(([stage, t]) => [
     stage,
-    { calls: t.calls, msPerCall: t.totalMs / Math.max(1, t.calls), msPerFrame: t.totalMs / run.frames },
+    {
+      calls: t.calls,
+      msPerCall: t.totalMs / Math.max(1, t.calls),
+      msPerFrame: t.totalMs / run.frames,
+      peakRssMiBAfterCall: Math.round(t.peakRssBytes / 2 ** 20),
+    },
   ]),
 );
 const stageMsPerFrame = Object.values(perStage).reduce((a, s) => a + s.msPerFrame, 0);
@@ -209,7 +215,9 @@ console.log(
   `propagation: ${run.frames} frames in ${(run.totalMs / 1000).toFixed(1)} s = ${bridgeMsPerFrame.toFixed(1)} ms/frame, peak RSS ${result.propagation.peakRssMiB} MiB`,
 );
 for (const [stage, s] of Object.entries(perStage))
-  console.log(`  ${stage.padEnd(17)} ${s.msPerCall.toFixed(1).padStart(8)} ms/call  ${s.calls} calls`);
+  console.log(
+    `  ${stage.padEnd(17)} ${s.msPerCall.toFixed(1).padStart(8)} ms/call  ${s.calls} calls  peak RSS after call ${s.peakRssMiBAfterCall} MiB`,
+  );
 console.log(`  bookkeeping       ${bookkeepingMsPerFrame.toFixed(1).padStart(8)} ms/frame`);
 console.log(
   `ratio bridge / bare stages (reference, same process): ${result.ratios.bridgeOverBareStages.toFixed(2)}x`,

@@ -19,6 +19,8 @@ export interface Sam2LoadOptions {
 export interface StageTiming {
   calls: number;
   totalMs: number;
+  /** Highest process RSS seen right after a call of this stage (process-wide, so an upper bound). */
+  peakRssBytes: number;
 }
 
 /**
@@ -28,10 +30,10 @@ export interface StageTiming {
  */
 export class Sam2Stages {
   readonly timings: Record<Sam2StageName, StageTiming> = {
-    image_encoder: { calls: 0, totalMs: 0 },
-    mask_decoder: { calls: 0, totalMs: 0 },
-    memory_encoder: { calls: 0, totalMs: 0 },
-    memory_attention: { calls: 0, totalMs: 0 },
+    image_encoder: { calls: 0, totalMs: 0, peakRssBytes: 0 },
+    mask_decoder: { calls: 0, totalMs: 0, peakRssBytes: 0 },
+    memory_encoder: { calls: 0, totalMs: 0, peakRssBytes: 0 },
+    memory_attention: { calls: 0, totalMs: 0, peakRssBytes: 0 },
   };
 
   private constructor(
@@ -125,6 +127,7 @@ export class Sam2Stages {
     const timing = this.timings[stage];
     timing.calls += 1;
     timing.totalMs += performance.now() - start;
+    timing.peakRssBytes = Math.max(timing.peakRssBytes, process.memoryUsage.rss());
     return copied;
   }
 
