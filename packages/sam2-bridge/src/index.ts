@@ -90,6 +90,15 @@ export {
   writeManifest,
 } from './stages/manifest.js';
 export { type Sam2LoadOptions, Sam2Stages, type StageTiming } from './stages/stages.js';
+export { TfjsTinyStages, type TinyImageFeatures, type TinyStagesWeights } from './tiny/tfjs-tiny-stages.js';
+export {
+  randomTinyStageWeights,
+  TINY_ATTENTION_DIM,
+  TINY_MEMORY_POOL,
+  type TinyStageName,
+  type TinyStageWeights,
+  tinyStageWeightShapes,
+} from './tiny/tiny-stage-weights.js';
 export {
   parseSafetensors,
   readSafetensors,

@@ -1,7 +1,12 @@
-import { gaussianSource } from '../decoder/mask-decoder-weights.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { buildOnnxModel } from '../onnx/onnx-builder.js';
 import { SAM2_DIMS } from '../stages/contract.js';
+import {
+  randomTinyStageWeights,
+  TINY_ATTENTION_DIM,
+  TINY_MEMORY_POOL,
+  type TinyStageWeights,
+} from '../tiny/tiny-stage-weights.js';
 
 /*
  * Tiny stand-ins for SAM2's image encoder, memory encoder and memory attention: our own small
@@ -16,26 +21,31 @@ const S = SAM2_DIMS.featSize;
 const I = SAM2_DIMS.imageSize;
 const L = SAM2_DIMS.lowResSize;
 
-function draw(seed: number, count: number, scale: number, base = 0): Float32Array {
-  const r = gaussianSource(seed);
-  return Float32Array.from({ length: count }, () => base + scale * r());
+/** Looks a tensor up, so a builder fails loudly on a missing one. */
+function lookup(weights: TinyStageWeights): (name: string) => Float32Array {
+  return (name) => {
+    const t = weights.get(name);
+    if (!t) throw new RangeError(`tiny stage weights lack ${name}`);
+    return t.data;
+  };
 }
 
 /** Image encoder: average-pool to each stride, 1×1 convs on the colours, tanh. */
-export function buildTinyImageEncoder(seed = 101): Uint8Array {
+export function buildTinyImageEncoder(weights: TinyStageWeights | number = 101): Uint8Array {
+  const w = lookup(typeof weights === 'number' ? randomTinyStageWeights('image_encoder', weights) : weights);
   const g = new GraphBuilder();
   const pool = (stride: number) =>
     g.op('AveragePool', ['image'], { kernel_shape: [stride, stride], strides: [stride, stride] });
-  const conv1x1 = (x: string, name: string, cin: number, cout: number, s: number) =>
+  const conv1x1 = (x: string, name: string, cin: number, cout: number) =>
     g.op('Conv', [
       x,
-      g.f32(`${name}.weight`, [cout, cin, 1, 1], draw(s, cout * cin, 1)),
-      g.f32(`${name}.bias`, [cout], draw(s + 1, cout, 0.3)),
+      g.f32(`${name}.weight`, [cout, cin, 1, 1], w(`${name}.weight`)),
+      g.f32(`${name}.bias`, [cout], w(`${name}.bias`)),
     ]);
-  const vision = g.op('Tanh', [conv1x1(pool(16), 'trunk16', 3, C, seed)], undefined, 'vision_feat');
-  g.add(vision, g.f32('no_mem_embed', [1, C, 1, 1], draw(seed + 2, C, 0.1)), 'pix_feat_no_mem');
-  g.op('Tanh', [conv1x1(pool(8), 'conv_s1', 3, C / 4, seed + 3)], undefined, 'high_res_feat1');
-  g.op('Tanh', [conv1x1(pool(4), 'conv_s0', 3, C / 8, seed + 5)], undefined, 'high_res_feat0');
+  const vision = g.op('Tanh', [conv1x1(pool(16), 'trunk16', 3, C)], undefined, 'vision_feat');
+  g.add(vision, g.f32('no_mem_embed', [1, C, 1, 1], w('no_mem_embed')), 'pix_feat_no_mem');
+  g.op('Tanh', [conv1x1(pool(8), 'conv_s1', 3, C / 4)], undefined, 'high_res_feat1');
+  g.op('Tanh', [conv1x1(pool(4), 'conv_s0', 3, C / 8)], undefined, 'high_res_feat0');
   return buildOnnxModel({
     name: 'tiny_sam2_image_encoder',
     inputs: [{ name: 'image', dtype: 'float32', dims: ['batch', 3, I, I] }],
@@ -52,19 +62,20 @@ export function buildTinyImageEncoder(seed = 101): Uint8Array {
 }
 
 /** Memory encoder: sigmoid×20−10 of the mask, pooled to the grid, fused with the raw vision feature; no-object embedding where score ≤ 0. */
-export function buildTinyMemoryEncoder(seed = 201): Uint8Array {
+export function buildTinyMemoryEncoder(weights: TinyStageWeights | number = 201): Uint8Array {
+  const w = lookup(typeof weights === 'number' ? randomTinyStageWeights('memory_encoder', weights) : weights);
   const g = new GraphBuilder();
   const scaled = g.sub(g.mul(g.sigmoid('mask_logits'), g.scalar(20)), g.scalar(10));
   const pooled = g.op('AveragePool', [scaled], { kernel_shape: [L / S, L / S], strides: [L / S, L / S] });
   const maskPart = g.op('Conv', [
     pooled,
-    g.f32('mask_proj.weight', [M, 1, 1, 1], draw(seed, M, 0.3)),
-    g.f32('mask_proj.bias', [M], draw(seed + 1, M, 0.1)),
+    g.f32('mask_proj.weight', [M, 1, 1, 1], w('mask_proj.weight')),
+    g.f32('mask_proj.bias', [M], w('mask_proj.bias')),
   ]);
   const featPart = g.op('Conv', [
     'vision_feat',
-    g.f32('pix_proj.weight', [M, C, 1, 1], draw(seed + 2, M * C, 1 / Math.sqrt(C))),
-    g.f32('pix_proj.bias', [M], draw(seed + 3, M, 0.1)),
+    g.f32('pix_proj.weight', [M, C, 1, 1], w('pix_proj.weight')),
+    g.f32('pix_proj.bias', [M], w('pix_proj.bias')),
   ]);
   const fused = g.op('Tanh', [g.add(maskPart, featPart)]);
   const absent = g.reshape(
@@ -73,7 +84,7 @@ export function buildTinyMemoryEncoder(seed = 201): Uint8Array {
   );
   g.add(
     fused,
-    g.mul(absent, g.f32('no_obj_embed_spatial', [1, M, 1, 1], draw(seed + 4, M, 0.5))),
+    g.mul(absent, g.f32('no_obj_embed_spatial', [1, M, 1, 1], w('no_obj_embed_spatial'))),
     'maskmem_features',
   );
   return buildOnnxModel({
@@ -97,23 +108,26 @@ export function buildTinyMemoryEncoder(seed = 201): Uint8Array {
  * `pointerTemporalEncoding`, as SAM2.1), with a residual to the raw vision feature.
  */
 export function buildTinyMemoryAttention(
-  seed = 301,
+  weights: TinyStageWeights | number = 301,
   options: { pointerTemporalEncoding?: boolean } = {},
 ): Uint8Array {
-  const D = 32;
-  const P = 4; // memory pooling
+  const w = lookup(
+    typeof weights === 'number' ? randomTinyStageWeights('memory_attention', weights) : weights,
+  );
+  const D = TINY_ATTENTION_DIM;
+  const P = TINY_MEMORY_POOL;
   const g = new GraphBuilder();
   const slice = (x: string, start: number, end: number) =>
     g.op('Slice', [x, g.i64([start]), g.i64([end]), g.i64([0])]);
   const visionShape = g.op('Shape', ['vision_feat']);
   const batch = slice(visionShape, 0, 1);
   const tokens = g.transpose(g.reshape('vision_feat', [0, C, S * S]), [0, 2, 1]); // [B, S*S, C]
-  const q = g.matmul(tokens, g.f32('q.weight', [C, D], draw(seed, C * D, 1 / Math.sqrt(C))));
+  const q = g.matmul(tokens, g.f32('q.weight', [C, D], w('q.weight')));
 
   // Spatial memories + temporal embedding, pooled, as [B, N*(S/P)^2, M].
   const tpos = g.op(
     'Gather',
-    [g.f32('maskmem_tpos_enc', [7, M], draw(seed + 1, 7 * M, 0.5)), 'maskmem_tpos_index'],
+    [g.f32('maskmem_tpos_enc', [7, M], w('maskmem_tpos_enc')), 'maskmem_tpos_index'],
     { axis: 0 },
   );
   const withTpos = g.add('maskmem_features', g.reshape(tpos, [-1, 1, M, 1, 1]));
@@ -131,21 +145,18 @@ export function buildTinyMemoryAttention(
   if (options.pointerTemporalEncoding ?? true) {
     const code = g.matmul(
       g.op('Unsqueeze', ['obj_ptr_tpos', g.i64([1])]),
-      g.f32('ptr_tpos.weight', [1, C], draw(seed + 2, C, 1)),
+      g.f32('ptr_tpos.weight', [1, C], w('ptr_tpos.weight')),
     );
     ptrs = g.add(ptrs, g.op('Unsqueeze', [code, g.i64([1])]));
   }
   const ptrTokens = g.op('Reshape', [g.transpose(ptrs, [1, 0, 2]), tokensShape]);
 
   const memory = g.concat([spatial, ptrTokens], 1);
-  const k = g.matmul(memory, g.f32('k.weight', [M, D], draw(seed + 3, M * D, 1 / Math.sqrt(M))));
-  const v = g.matmul(memory, g.f32('v.weight', [M, D], draw(seed + 4, M * D, 1 / Math.sqrt(M))));
+  const k = g.matmul(memory, g.f32('k.weight', [M, D], w('k.weight')));
+  const v = g.matmul(memory, g.f32('v.weight', [M, D], w('v.weight')));
   const scores = g.mul(g.matmul(q, g.transpose(k, [0, 2, 1])), g.scalar(1 / Math.sqrt(D)));
   const attended = g.matmul(g.op('Softmax', [scores], { axis: -1 }), v);
-  const out = g.add(
-    tokens,
-    g.matmul(attended, g.f32('o.weight', [D, C], draw(seed + 5, D * C, 1 / Math.sqrt(D)))),
-  );
+  const out = g.add(tokens, g.matmul(attended, g.f32('o.weight', [D, C], w('o.weight'))));
   g.reshape(g.transpose(out, [0, 2, 1]), [0, C, S, S], 'pix_feat_with_mem');
   return buildOnnxModel({
     name: 'tiny_sam2_memory_attention',
