@@ -31,7 +31,13 @@ function lookup(weights: TinyStageWeights): (name: string) => Float32Array {
 }
 
 /** Image encoder: average-pool to each stride, 1×1 convs on the colours, tanh. */
-export function buildTinyImageEncoder(weights: TinyStageWeights | number = 101): Uint8Array {
+export function buildTinyImageEncoder(
+  weights: TinyStageWeights | number = 101,
+  /** Declared input side; other sizes than 1024 only for tests of size-generic code. */
+  options: { imageSize?: number } = {},
+): Uint8Array {
+  const I = options.imageSize ?? SAM2_DIMS.imageSize;
+  const S = I / 16;
   const w = lookup(typeof weights === 'number' ? randomTinyStageWeights('image_encoder', weights) : weights);
   const g = new GraphBuilder();
   const pool = (stride: number) =>

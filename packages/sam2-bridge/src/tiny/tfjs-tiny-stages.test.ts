@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { selectTfjsBackend, tf } from '@videoloom/backend';
+import { CheckedSession, selectTfjsBackend, tf } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sam2Stages } from '../stages/stages.js';
-import { buildTinyMemoryAttention } from '../testing/tiny-stages.js';
+import { buildTinyImageEncoder, buildTinyMemoryAttention } from '../testing/tiny-stages.js';
 import { TfjsTinyStages } from './tfjs-tiny-stages.js';
 import { randomTinyStageWeights } from './tiny-stage-weights.js';
 
@@ -46,11 +46,19 @@ describe('TfjsTinyStages vs the committed tiny ONNX stages (same weights)', () =
     await onnx?.release();
   });
 
-  it('image encoder and memory encoder agree within 1e-5', async () => {
-    const image = randn(1, [1, 3, 1024, 1024]);
-    const want = await onnx.run('image_encoder', { image: { dtype: 'float32', ...image } });
+  it('image encoder (built at 256², the stages are size-generic) and memory encoder agree within 1e-5', async () => {
+    const image = randn(1, [1, 3, 256, 256]);
+    const session = await CheckedSession.create(
+      buildTinyImageEncoder(weights.image_encoder, { imageSize: 256 }),
+      { device: 'cpu', env: {} },
+    );
+    const outputs = await session.run({ image: { dtype: 'float32', ...image } });
+    const want = Object.fromEntries(
+      Object.entries(outputs).map(([k, v]) => [k, (v.data as Float32Array).slice()]),
+    );
+    await session.release();
     const got = tf.tidy(() => {
-      const f = tiny.imageEncoder(tf.tensor4d(image.data, [1, 3, 1024, 1024]));
+      const f = tiny.imageEncoder(tf.tensor4d(image.data, [1, 3, 256, 256]));
       return [f.visionFeat, f.pixFeatNoMem, f.highResFeat0, f.highResFeat1].map((t) => t.dataSync().slice());
     });
     expect(maxAbsDiff(got[0] as Float32Array, want.vision_feat as Float32Array)).toBeLessThan(1e-5);
@@ -109,9 +117,10 @@ describe('TfjsTinyStages vs the committed tiny ONNX stages (same weights)', () =
   }
 
   it('every tiny-stage parameter gets a finite, non-zero gradient on wasm (trainable from scratch)', () => {
-    const image = tf.tensor4d(randn(7, [1, 3, 1024, 1024]).data, [1, 3, 1024, 1024]);
-    const target = tf.tensor4d(randn(8, [1, 256, 64, 64]).data, [1, 256, 64, 64]);
-    const mask = tf.tensor4d(randn(9, [1, 1, 256, 256], 3).data, [1, 1, 256, 256]);
+    // A 256² image (16×16 grid), as a small synthetic model would use.
+    const image = tf.tensor4d(randn(7, [1, 3, 256, 256]).data, [1, 3, 256, 256]);
+    const target = tf.tensor4d(randn(8, [1, 256, 16, 16]).data, [1, 256, 16, 16]);
+    const mask = tf.tensor4d(randn(9, [1, 1, 64, 64], 3).data, [1, 1, 64, 64]);
     const { value, grads } = tf.variableGrads(() =>
       tf.tidy(() => {
         const f = tiny.imageEncoder(image);

@@ -71,7 +71,7 @@ export class TfjsTinyStages {
     for (const v of this.variables.values()) v.dispose();
   }
 
-  /** `image` [B, 3, 1024, 1024], normalised. */
+  /** `image` [B, 3, 1024, 1024], normalised (any side divisible by 16 works: the stages are size-generic). */
   imageEncoder(image: tf.Tensor4D): TinyImageFeatures {
     return tf.tidy(() => {
       const conv = (stride: number, name: string) =>
@@ -101,7 +101,7 @@ export class TfjsTinyStages {
     return tf.tidy(() => {
       const w = (name: string) => this.v('memory_encoder', name);
       const scaled = tf.sub(tf.mul(tf.sigmoid(maskLogits), 20), 10) as tf.Tensor4D;
-      const pooled = avgPool(scaled, SAM2_DIMS.lowResSize / SAM2_DIMS.featSize);
+      const pooled = avgPool(scaled, maskLogits.shape[2] / visionFeat.shape[2]);
       const fused = tf.tanh(
         tf.add(
           conv1x1(pooled, w('mask_proj.weight'), w('mask_proj.bias')),
@@ -124,7 +124,8 @@ export class TfjsTinyStages {
     objPtrs: tf.Tensor3D,
     objPtrTpos: tf.Tensor1D,
   ): tf.Tensor4D {
-    const { embedDim: C, memDim: M, featSize: S } = SAM2_DIMS;
+    const { embedDim: C, memDim: M } = SAM2_DIMS;
+    const S = visionFeat.shape[2]; // 64 under the contract; smaller grids for small synthetic models
     return tf.tidy(() => {
       const w = (name: string) => this.v('memory_attention', name);
       const [B] = visionFeat.shape;
