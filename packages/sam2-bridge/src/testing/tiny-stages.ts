@@ -18,7 +18,6 @@ import {
 const C = SAM2_DIMS.embedDim;
 const M = SAM2_DIMS.memDim;
 const S = SAM2_DIMS.featSize;
-const I = SAM2_DIMS.imageSize;
 const L = SAM2_DIMS.lowResSize;
 
 /** Looks a tensor up, so a builder fails loudly on a missing one. */
