@@ -44,6 +44,7 @@ export {
   ortToHost,
   ortToTfjs,
   tfjsToOrt,
+  wrapHostUntracked,
 } from './interop.js';
 export {
   type LeakReport,
@@ -53,6 +54,16 @@ export {
   releaseOrtTensor,
   trackOrtTensor,
 } from './memory.js';
+export {
+  buildOnnxModel,
+  ONNX_DATA_TYPE,
+  type OnnxAttributeValue,
+  type OnnxDataTypeName,
+  type OnnxGraphSpec,
+  type OnnxInitializer,
+  type OnnxNode,
+  type OnnxValueInfo,
+} from './onnx/onnx-builder.js';
 export { OP_NAMES, type OpName } from './op-names.js';
 export type { KernelConfig } from './ops/kernel-registry.js';
 export { backendsImplementing, registerKernel, runOp } from './ops/register-all.js';

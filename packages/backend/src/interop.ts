@@ -83,10 +83,15 @@ export function ortToTfjs(tensor: OrtTensor, name = 'tensor'): tf.Tensor {
   }
 }
 
-/** Host tensor -> ORT tensor (no copy). */
+/** Host tensor -> ORT tensor (no copy), counted by the memory ledger until disposed. */
 export function hostToOrt(tensor: HostTensor, name = 'tensor'): OrtTensor {
+  return trackOrtTensor(wrapHostUntracked(tensor, name));
+}
+
+/** Host tensor -> ORT tensor (no copy) for a feed that lives only for one run, so the ledger never holds it. */
+export function wrapHostUntracked(tensor: HostTensor, name = 'tensor'): OrtTensor {
   checkSize(name, tensor.dims, tensor.data.length);
-  return trackOrtTensor(new OrtTensor(tensor.dtype, tensor.data as never, [...tensor.dims]));
+  return new OrtTensor(tensor.dtype, tensor.data as never, [...tensor.dims]);
 }
 
 /** ORT tensor -> host tensor (no copy). */

@@ -74,3 +74,18 @@ describe('CheckedSession on ONNX Runtime CPU', () => {
     ]);
   });
 });
+
+describe('CheckedSession memory', () => {
+  it('does not keep host feeds alive in the ledger; outputs are counted until disposed', async () => {
+    const { memorySnapshot } = await import('../memory.js');
+    const session = await CheckedSession.create(linearModel, { device: 'cpu' });
+    const before = memorySnapshot().ort.tensors;
+    const out = await session.run({
+      x: { dtype: 'float32', dims: [1, 3], data: Float32Array.from([1, 2, 3]) },
+    });
+    expect(memorySnapshot().ort.tensors).toBe(before + 1);
+    out.y!.dispose();
+    expect(memorySnapshot().ort.tensors).toBe(before);
+    await session.release();
+  });
+});

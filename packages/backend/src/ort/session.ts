@@ -2,7 +2,7 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import type { BackendSelection, OrtExecutionProviderName } from '../backend.js';
 import { ModelContractError } from '../errors/model-contract-error.js';
 import { type InputMismatch, SessionInputError } from '../errors/session-input-error.js';
-import { type HostTensor, hostToOrt } from '../interop.js';
+import { type HostTensor, wrapHostUntracked } from '../interop.js';
 import { trackOrtTensor } from '../memory.js';
 import { type SelectOptions, selectOrtExecutionProvider } from '../select.js';
 import { loadOrt } from './ort.js';
@@ -136,13 +136,16 @@ export class CheckedSession {
     return mismatches;
   }
 
-  /** Validates, then runs. Host tensors are wrapped without copying. Outputs are tracked by the memory ledger. */
+  /**
+   * Validates, then runs. Host tensors are wrapped without copying and not tracked (they live for this
+   * run only). Outputs are tracked by the memory ledger: dispose them when done.
+   */
   async run(feeds: Readonly<Record<string, OrtTensor | HostTensor>>): Promise<Record<string, OrtTensor>> {
     const mismatches = this.validate(feeds);
     if (mismatches.length > 0) throw new SessionInputError(this.model, mismatches);
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const [name, feed] of Object.entries(feeds))
-      ortFeeds[name] = 'type' in feed ? feed : hostToOrt(feed, name);
+      ortFeeds[name] = 'type' in feed ? feed : wrapHostUntracked(feed, name);
     const outputs = await this.session.run(ortFeeds);
     for (const t of Object.values(outputs)) trackOrtTensor(t);
     return outputs;

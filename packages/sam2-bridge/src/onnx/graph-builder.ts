@@ -1,4 +1,4 @@
-import type { OnnxAttributeValue, OnnxInitializer, OnnxNode } from './onnx-builder.js';
+import type { OnnxAttributeValue, OnnxInitializer, OnnxNode } from '@videoloom/backend';
 
 /**
  * A thin layer over `buildOnnxModel`'s node list: each method appends one node and returns the name

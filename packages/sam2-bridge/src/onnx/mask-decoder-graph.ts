@@ -1,7 +1,7 @@
+import { buildOnnxModel } from '@videoloom/backend';
 import { DECODER_PREFIX, type MaskDecoderWeights, NUM_MASK_TOKENS } from '../decoder/mask-decoder-weights.js';
 import type { WeightTensor } from '../weights/safetensors.js';
 import { GraphBuilder } from './graph-builder.js';
-import { buildOnnxModel } from './onnx-builder.js';
 
 /**
  * Builds the `mask_decoder` graph of the contract (reference §5) from decoder weights, written

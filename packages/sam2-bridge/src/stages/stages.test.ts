@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { buildOnnxModel } from '@videoloom/backend';
 import { describe, expect, it } from 'vitest';
 import { Sam2ManifestError } from '../errors/manifest-error.js';
 import { Sam2StageContractError } from '../errors/stage-contract-error.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import { buildOnnxModel } from '../onnx/onnx-builder.js';
 import { buildTinySam2 } from '../testing/tiny-model.js';
 import { createManifest, parseManifest, SAM2_MANIFEST_FILE, SAM2_PRESETS } from './manifest.js';
 import { Sam2Stages } from './stages.js';

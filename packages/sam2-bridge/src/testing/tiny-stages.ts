@@ -1,5 +1,5 @@
+import { buildOnnxModel } from '@videoloom/backend';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import { buildOnnxModel } from '../onnx/onnx-builder.js';
 import { SAM2_DIMS } from '../stages/contract.js';
 import {
   randomTinyStageWeights,
