@@ -82,6 +82,7 @@ interface PacketTiming {
 /** Every frame's pts from the stream's packets (demux only, no decoding); frames when packets lack pts. */
 async function readFrameTimes(ffprobe: string, path: string, streamIndex: number): Promise<PacketTiming> {
   const run = async (section: 'packet' | 'frame') => {
+    // JSON, not CSV: side-data entries would add rows to a CSV listing.
     const entries = section === 'packet' ? 'packet=pts,duration' : 'frame=best_effort_timestamp,pkt_duration';
     const result = await runProcess(ffprobe, [
       '-v',
@@ -91,29 +92,36 @@ async function readFrameTimes(ffprobe: string, path: string, streamIndex: number
       '-show_entries',
       entries,
       '-of',
-      'csv=p=0',
+      'json',
       path,
     ]);
-    const rows = result.stdout
-      .toString('utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .map((line) => line.split(','));
-    return { rows, stderr: result.stderr, exitCode: result.exitCode };
+    let parsed: { packets?: Record<string, unknown>[]; frames?: Record<string, unknown>[] } = {};
+    try {
+      parsed = JSON.parse(result.stdout.toString('utf8') || '{}');
+    } catch {
+      // an unreadable listing counts as no frames; the stderr tail explains
+    }
+    const items = (section === 'packet' ? parsed.packets : parsed.frames) ?? [];
+    const rows = items.map((item) =>
+      section === 'packet'
+        ? { pts: item.pts, duration: item.duration }
+        : { pts: item.best_effort_timestamp, duration: item.pkt_duration },
+    );
+    return { rows, stderr: result.stderr };
   };
   let { rows, stderr } = await run('packet');
-  if (rows.some((r) => !/^-?\d+$/.test(r[0] ?? ''))) ({ rows, stderr } = await run('frame'));
-  const valid = rows.filter((r) => /^-?\d+$/.test(r[0] ?? ''));
-  const pts = Float64Array.from(valid.map((r) => Number(r[0])));
+  // Packets without pts (raw elementary streams, some AVI): decode and use the frames' timestamps.
+  if (rows.some((r) => typeof r.pts !== 'number')) ({ rows, stderr } = await run('frame'));
+  const valid = rows.filter((r): r is { pts: number; duration: unknown } => typeof r.pts === 'number');
+  const pts = Float64Array.from(valid.map((r) => r.pts));
   pts.sort();
   const gaps: number[] = [];
   for (let i = 1; i < pts.length && gaps.length < 64; i++) gaps.push(pts[i]! - pts[i - 1]!);
   const typicalGap = gaps.length ? gaps.sort((a, b) => a - b)[gaps.length >> 1]! : 0;
   let endTicks = pts.length ? pts[pts.length - 1]! + typicalGap : 0;
   for (const r of valid) {
-    const duration = Number(r[1]);
-    if (Number.isFinite(duration) && duration > 0) endTicks = Math.max(endTicks, Number(r[0]) + duration);
+    const duration = Number(r.duration);
+    if (Number.isFinite(duration) && duration > 0) endTicks = Math.max(endTicks, r.pts + duration);
   }
   return { pts, endTicks, stderr };
 }
