@@ -15,6 +15,16 @@ export async function ffmpegTool(tool: 'ffmpeg' | 'ffprobe', args: readonly stri
   return stdout;
 }
 
+/** Like ffmpegTool, for binary output (raw frames). */
+export async function ffmpegToolBytes(tool: 'ffmpeg' | 'ffprobe', args: readonly string[]): Promise<Buffer> {
+  const binaries = await resolveFfmpegBinaries();
+  const { stdout } = await execFileAsync(binaries[tool], args, {
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'buffer',
+  });
+  return stdout;
+}
+
 /** A fresh temporary folder for one test file. */
 export function temporaryFolder(prefix: string): Promise<string> {
   return fs.mkdtemp(join(tmpdir(), `videoloom-${prefix}-`));
