@@ -82,6 +82,6 @@ export function framesToImageTensor(frames: readonly RgbFrame[]): HostTensorF32 
   if (frames.length === 0) throw new SamplingPolicyError('image tensor', 'at least one frame', 'none');
   const { width, height } = frames[0]!;
   const tensor = allocateImageTensor(frames.length, height, width);
-  frames.forEach((frame, i) => writeNormalisedFrame(tensor, i, frame));
+  for (const [i, frame] of frames.entries()) writeNormalisedFrame(tensor, i, frame);
   return tensor;
 }

@@ -46,7 +46,7 @@ describe('video-io errors', () => {
 
   it('isInstance is true for its own class only', () => {
     classes.forEach((cls, i) => {
-      samples.forEach((error, j) => expect(cls.isInstance(error)).toBe(i === j));
+      for (const [j, error] of samples.entries()) expect(cls.isInstance(error)).toBe(i === j);
     });
   });
 });

@@ -62,9 +62,9 @@ describe('NumPro frame numbers', () => {
     expect(box.top + box.height).toBeGreaterThan(448 - 30);
     expect(box.height).toBeGreaterThanOrEqual(28); // legible: about 7% of the frame height
     const scale = box.height / GLYPH_HEIGHT;
-    ['1', '2', '7'].forEach((d, k) =>
-      expect(readGlyph(out, box.left, box.top, scale, k)).toEqual(expectedGlyph(d)),
-    );
+    for (const [k, d] of ['1', '2', '7'].entries()) {
+      expect(readGlyph(out, box.left, box.top, scale, k)).toEqual(expectedGlyph(d));
+    }
     // Outside the box grown by one font pixel of outline, every pixel is the original.
     let changedOutside = 0;
     for (let y = 0; y < 448; y++) {
