@@ -97,6 +97,33 @@ describe('FfmpegVideoSource.probe', () => {
   });
 });
 
+describe('rotation metadata', () => {
+  it('is reported by the probe and not applied: frames keep the coded size', async () => {
+    const plain = await makeTestsrcClip(dir, 'unrotated.mp4', { frames: 6 });
+    const path = join(dir, 'rotated.mp4');
+    // The rotate tag becomes a display matrix when the muxer writes a copied stream.
+    await ffmpegTool('ffmpeg', [
+      '-v',
+      'error',
+      '-i',
+      plain,
+      '-c',
+      'copy',
+      '-metadata:s:v:0',
+      'rotate=90',
+      '-y',
+      path,
+    ]);
+    const info = await source.probe(path);
+    expect(Math.abs(info.rotationDegrees)).toBe(90);
+    const frames = await collect(source.decode(info, { outputs: [{ name: 'f', frameIndices: [0, 5] }] }));
+    expect(frames.map((f) => [f.width, f.height])).toEqual([
+      [160, 96],
+      [160, 96],
+    ]);
+  });
+});
+
 describe('FfmpegVideoSource.decode', () => {
   it('delivers exactly the requested frames, in order, with ffprobe pts', async () => {
     const info = await source.probe(levelsClip);

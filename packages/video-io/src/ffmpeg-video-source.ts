@@ -168,7 +168,9 @@ export class FfmpegVideoSource implements VideoSource {
 
     const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
     if (this.options.threads !== undefined) args.push('-threads', String(this.options.threads));
-    args.push('-copyts', '-i', info.path, '-filter_complex_script', scriptPath);
+    // -copyts: filters see the stream's own pts (what ffprobe reports), not pts shifted to start at 0.
+    // -noautorotate: frames keep the coded size the probe reported (rotation is metadata, see VideoInfo).
+    args.push('-copyts', '-noautorotate', '-i', info.path, '-filter_complex_script', scriptPath);
     outputs.forEach((_, i) => {
       args.push(
         '-map',
@@ -315,6 +317,12 @@ export class FfmpegVideoSource implements VideoSource {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
+      }
+      // Everything requested has arrived: drain whatever else FFmpeg writes so it can never block on a
+      // full pipe (a damaged file with duplicate pts could select an extra frame).
+      for (const pipe of pipes) {
+        pipe.removeAllListeners('data');
+        pipe.resume();
       }
       await closed;
       if (exit?.code !== 0) {

@@ -27,8 +27,8 @@ const SWSCALE_MATRIX: Record<string, string> = {
 /**
  * YCbCr -> RGB at the source size using the stream's own matrix and range (untagged streams are treated
  * as BT.601, limited range unless the pixel format is a full-range "yuvj" one; chroma is interpolated
- * bilinearly to full resolution), then for 'swscale-bicubic' the resize on planar RGB. Pillow modes
- * leave the frame at the source size: the resize happens in JavaScript.
+ * bilinearly to full resolution). Pillow modes leave the frame at the source size (the resize happens
+ * in JavaScript, on RGB); 'swscale-bicubic' resizes inside FFmpeg in the same step.
  */
 export function rgbChain(info: VideoInfo, size: FrameSize | undefined, resize: ResizeFilter): string {
   const matrix = SWSCALE_MATRIX[info.colorMatrix] ?? 'bt601';
@@ -38,9 +38,12 @@ export function rgbChain(info: VideoInfo, size: FrameSize | undefined, resize: R
       : info.pixelFormat.startsWith('yuvj')
         ? 'pc'
         : 'tv';
-  const toRgb = `scale=flags=bilinear+full_chroma_int:in_color_matrix=${matrix}:in_range=${range}:out_range=pc`;
+  const colour = `in_color_matrix=${matrix}:in_range=${range}:out_range=pc`;
   const sameSize = !size || (size.width === info.width && size.height === info.height);
-  if (sameSize || resize !== 'swscale-bicubic') return `${toRgb},format=rgb24`;
-  // swscale's bicubic with B = 0, C = 0.5 is the Keys kernel Pillow uses; swscale widens it on downscale.
-  return `${toRgb},format=gbrp,scale=${size.width}:${size.height}:flags=bicubic+accurate_rnd:param0=0:param1=0.5,format=rgb24`;
+  if (sameSize || resize !== 'swscale-bicubic') {
+    return `scale=flags=bilinear+full_chroma_int:${colour},format=rgb24`;
+  }
+  // One swscale step (resize and YCbCr -> RGB together) with bicubic B = 0, C = 0.5, the Keys kernel
+  // Pillow uses; swscale widens it on downscale. Cheapest path; approximate (see README).
+  return `scale=${size.width}:${size.height}:flags=bicubic+accurate_rnd+full_chroma_int:param0=0:param1=0.5:${colour},format=rgb24`;
 }
