@@ -28,7 +28,13 @@ function watchChildPeaks() {
     }
   };
   const timer = setInterval(poll, 20);
-  return { stop: () => (clearInterval(timer), poll(), peakKiB) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      poll();
+      return peakKiB;
+    },
+  };
 }
 
 const source = new FfmpegVideoSource();
