@@ -46,7 +46,7 @@ function readGlyph(f: RgbFrame, left: number, top: number, scale: number, k: num
 
 const expectedGlyph = (d: string) =>
   Array.from({ length: GLYPH_HEIGHT }, (_, r) =>
-    Array.from({ length: GLYPH_WIDTH }, (_, c) => (glyphPixel(d, c, r) ? 1 : 0)).reduce(
+    Array.from({ length: GLYPH_WIDTH }, (_, c): number => (glyphPixel(d, c, r) ? 1 : 0)).reduce(
       (a, b) => (a << 1) | b,
       0,
     ),
