@@ -56,6 +56,8 @@ async function longVideo() {
   return path;
 }
 
+const cpuTotal = (m) => m.cpu.own + (m.cpu.children ?? 0);
+
 async function measure(mode, path) {
   const best = [];
   for (let r = 0; r < repeats; r++) {
@@ -87,12 +89,17 @@ for (const video of videos) {
     slowfastSwscaleBicubic: sws,
     ratioWallPil: pil.wallSeconds / cli.wallSeconds,
     ratioWallSwscale: sws.wallSeconds / cli.wallSeconds,
+    // CPU time (process + FFmpeg child) is less sensitive to other load on the machine than wall time.
+    ratioCpuPil: cpuTotal(pil) / cpuTotal(cli),
+    ratioCpuSwscale: cpuTotal(sws) / cpuTotal(cli),
   };
   results.push(row);
   console.log(
     `${video.name} (${cli.frameCount} frames): ffmpeg CLI ${cli.wallSeconds.toFixed(2)} s | ` +
       `SlowFast pil-bicubic ${pil.wallSeconds.toFixed(2)} s (x${row.ratioWallPil.toFixed(2)}) | ` +
       `SlowFast swscale-bicubic ${sws.wallSeconds.toFixed(2)} s (x${row.ratioWallSwscale.toFixed(2)}) | ` +
+      `CPU s: CLI ${cpuTotal(cli).toFixed(2)}, pil ${cpuTotal(pil).toFixed(2)} (x${row.ratioCpuPil.toFixed(2)}), ` +
+      `swscale ${cpuTotal(sws).toFixed(2)} (x${row.ratioCpuSwscale.toFixed(2)}) | ` +
       `peak RSS node ${pil.nodePeakRssMiB.toFixed(0)} MiB + ffmpeg ${pil.ffmpegPeakRssMiB?.toFixed(0)} MiB ` +
       `(CLI ffmpeg ${cli.ffmpegPeakRssMiB?.toFixed(0)} MiB)`,
   );

@@ -15,7 +15,7 @@ import { rgbChain, selectByPtsExpression } from './ffmpeg/filter-graph.js';
 import { probeWithFfprobe } from './ffmpeg/probe.js';
 import { tail } from './ffmpeg/run-process.js';
 import { formatRational, rationalToNumber, ticksToRational } from './rational.js';
-import { resizeRgbLikePil } from './resize/pil-resample.js';
+import { ResizeRunner } from './resize/resize-pool.js';
 import type {
   DecodedFrame,
   DecodeOutputRequest,
@@ -241,6 +241,8 @@ export class FfmpegVideoSource implements VideoSource {
     const onAbort = () => child.kill('SIGKILL');
     request.signal?.addEventListener('abort', onAbort, { once: true });
 
+    // Resizing on a worker keeps this thread free to read the pipes, so FFmpeg decodes meanwhile.
+    const resizer = new ResizeRunner();
     let position = 0;
     const updateFlow = () => {
       const awaited = expected[position]?.outputIndex;
@@ -283,7 +285,11 @@ export class FfmpegVideoSource implements VideoSource {
           const frame =
             output.pipeWidth === output.width && output.pipeHeight === output.height
               ? piped
-              : resizeRgbLikePil(piped, output, output.resize === 'pil-bilinear' ? 'bilinear' : 'bicubic');
+              : await resizer.resize(
+                  piped,
+                  output,
+                  output.resize === 'pil-bilinear' ? 'bilinear' : 'bicubic',
+                );
           yield {
             output: output.request.name,
             frameIndex,
@@ -341,6 +347,7 @@ export class FfmpegVideoSource implements VideoSource {
       });
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
+      await resizer.close();
       if (!exit) child.kill('SIGKILL');
       await closed;
       await fs.rm(scriptDir, { recursive: true, force: true });
