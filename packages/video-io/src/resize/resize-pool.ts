@@ -16,8 +16,8 @@ export class ResizeRunner {
     { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }
   >();
 
-  constructor() {
-    const url = new URL('./resize-worker.js', import.meta.url);
+  /** @param url the built worker entry; by default `resize-worker.js` beside this module. */
+  constructor(url: URL = new URL('./resize-worker.js', import.meta.url)) {
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) {
       this.worker = new Worker(url);
       this.worker.unref();
