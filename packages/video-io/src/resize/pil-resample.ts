@@ -141,11 +141,12 @@ export function resizeRgbLikePil(frame: RgbFrame, size: FrameSize, filter: PilFi
         let g = ROUND;
         let b = ROUND;
         let p = inRow + xmin * 3;
+        // int32 arithmetic, as in Pillow: the sums provably fit (22-bit weights x 8-bit samples).
         for (let x = 0; x < count; x++, p += 3) {
           const w = weights[k + x]!;
-          r += input[p]! * w;
-          g += input[p + 1]! * w;
-          b += input[p + 2]! * w;
+          r = (r + Math.imul(input[p]!, w)) | 0;
+          g = (g + Math.imul(input[p + 1]!, w)) | 0;
+          b = (b + Math.imul(input[p + 2]!, w)) | 0;
         }
         const o = outRow + xx * 3;
         temp[o] = clip8(r);
@@ -162,17 +163,22 @@ export function resizeRgbLikePil(frame: RgbFrame, size: FrameSize, filter: PilFi
   const out = new Uint8Array(outW * outH * 3);
   const { kernelSize, bounds, weights } = vertical;
   const stride = currentW * 3;
+  // Row-wise accumulation (one pass over each source row per tap) keeps memory access sequential;
+  // the integer sums are the same as Pillow's per-pixel loop.
+  const accumulator = new Int32Array(outW * 3);
   for (let yy = 0; yy < outH; yy++) {
     const ymin = bounds[yy * 2]! - rowOffset;
     const count = bounds[yy * 2 + 1]!;
     const k = yy * kernelSize;
-    const outRow = yy * outW * 3;
-    for (let xc = 0; xc < outW * 3; xc++) {
-      let sum = ROUND;
-      let p = ymin * stride + xc;
-      for (let y = 0; y < count; y++, p += stride) sum += current[p]! * weights[k + y]!;
-      out[outRow + xc] = clip8(sum);
+    accumulator.fill(ROUND);
+    for (let y = 0; y < count; y++) {
+      const w = weights[k + y]!;
+      const row = (ymin + y) * stride;
+      for (let xc = 0; xc < stride; xc++)
+        accumulator[xc] = (accumulator[xc]! + Math.imul(current[row + xc]!, w)) | 0;
     }
+    const outRow = yy * outW * 3;
+    for (let xc = 0; xc < stride; xc++) out[outRow + xc] = clip8(accumulator[xc]!);
   }
   return { width: outW, height: outH, data: out };
 }
