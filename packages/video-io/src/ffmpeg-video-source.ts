@@ -219,6 +219,9 @@ export class FfmpegVideoSource implements VideoSource {
     pipes.forEach((pipe, i) => {
       pipe.on('data', (chunk: Buffer) => {
         assemblers[i]!.push(chunk);
+        // Pause here too, not only when the consumer pulls: a consumer busy between frames must not
+        // let whole frames pile up (memory stays bounded by QUEUE_FRAMES per output).
+        updateFlow();
         notify();
       });
       pipe.on('error', () => {
