@@ -78,7 +78,7 @@ describe('sampleSlowFastTensors', () => {
     });
     expect(events[0]).toBe('decode-start');
     expect(events.at(-1)).toBe('decode-end');
-  });
+  }, 60_000);
 
   it('puts slow keyframes inside a requested span', async () => {
     const result = await sampleSlowFastTensors(source, levelsClip, {
@@ -92,7 +92,7 @@ describe('sampleSlowFastTensors', () => {
       expect(k.timeSeconds).toBeGreaterThanOrEqual(1 - 1001 / 30000);
       expect(k.timeSeconds).toBeLessThan(2);
     }
-  });
+  }, 60_000);
 });
 
 const shared =
