@@ -1,5 +1,50 @@
 // Public API of @videoloom/slowfast.
 
+export {
+  type AnnotationSegment,
+  type AnswerFormat,
+  type AnswerIssue,
+  AnswerParseError,
+  type AnswerParseFailure,
+  type AnswerParseResult,
+  type CaptionEvent,
+  type FrameIdOptions,
+  findSegTokens,
+  type HighlightClip,
+  type OutOfRangePolicy,
+  type ParsedFrameSpan,
+  parseAnnotation,
+  parseDenseCaptions,
+  parseHighlights,
+  parseTemporalGrounding,
+  renderAnnotation,
+  renderDenseCaptions,
+  renderHighlights,
+  renderSegmentationAnswer,
+  renderTemporalGrounding,
+  type SegmentationAnswer,
+  type SegTokenInput,
+  type SegTokenPosition,
+} from './answers/index.js';
+// Sequence layout (src/layout) and answer parsing (src/answers).
+export {
+  DEFAULT_FRAME_ID_TEXT,
+  type FastFrameReduction,
+  type FastFrameRun,
+  frameIdTextOf,
+  type Keyframe,
+  LayoutInputError,
+  type ResolvedLayoutConfig,
+  reduceFastFrames,
+  resolveLayoutConfig,
+  SequenceBudgetError,
+  SlowFastLayoutBuilder,
+  type SlowFastLayoutConfig,
+  type SlowFastLayoutInput,
+  type SlowFastPrompt,
+  type SlowFrameRun,
+  type VisualTokenRun,
+} from './layout/index.js';
 // Sampling (fast frames + slow keyframes) and preprocessing to tensors.
 export {
   allocateImageTensor,

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { IMAGENET_MEAN, IMAGENET_STD, sampleSlowFastTensors } from '@videoloom/slowfast';
 import { FfmpegVideoSource, resolveFfmpegBinaries, writeMp4 } from '@videoloom/video-io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../src/preprocess/image-tensor.js';
-import { sampleSlowFastTensors } from '../src/preprocess/sample-slowfast.js';
 
-// Integration with the real decoder (video-io's FFmpeg source; slowfast's own code only uses its types).
+// slowfast's SlowFast sampling with the real decoder (video-io's FFmpeg source). It lives here, not in
+// slowfast, because slowfast may import video-io only as types (tools/boundaries/rules.json).
 const execFileAsync = promisify(execFile);
 const source = new FfmpegVideoSource();
 let dir: string;
@@ -97,7 +97,7 @@ describe('sampleSlowFastTensors', () => {
 
 const shared =
   process.env.VIDEOLOOM_SHARED_DIR ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared');
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared');
 const cups = join(shared, 'data', 'videos', '02_cups.mp4');
 const haveCups = await fs.access(cups).then(
   () => true,
@@ -105,7 +105,7 @@ const haveCups = await fs.access(cups).then(
 );
 if (!haveCups)
   console.warn(
-    `[slowfast tests] ${cups} not found: skipping the real-video sample (set VIDEOLOOM_SHARED_DIR).`,
+    `[tools-video tests] ${cups} not found: skipping the real-video sample (set VIDEOLOOM_SHARED_DIR).`,
   );
 
 describe.skipIf(!haveCups)('02_cups.mp4 (real clip)', () => {
