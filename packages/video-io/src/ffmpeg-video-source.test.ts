@@ -187,6 +187,23 @@ describe('FfmpegVideoSource.decode', () => {
     expect(() => frameIndexAtSeconds(info, 99)).toThrow(FrameSelectionError);
   });
 
+  it('an aborted decode ends with the abort reason, not a hang or a short result', async () => {
+    const info = await source.probe(ntscClip);
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const frame of source.decode(info, {
+        outputs: [{ name: 'f', frameIndices: [0, 10, 20, 30, 40] }],
+        signal: controller.signal,
+      })) {
+        seen.push(frame.frameIndex);
+        if (seen.length === 1) controller.abort(new Error('stop here'));
+      }
+    })();
+    await expect(run).rejects.toThrow('stop here');
+    expect(seen).toEqual([0]);
+  });
+
   it('stops the decoder when the consumer stops early', async () => {
     const info = await source.probe(ntscClip);
     let seen = 0;

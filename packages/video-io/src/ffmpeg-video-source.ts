@@ -309,9 +309,7 @@ export class FfmpegVideoSource implements VideoSource {
           // The process is gone: drain what the pipes still hold before deciding it ended short.
           for (const pipe of pipes) pipe.resume();
           await Promise.all(
-            pipes.map((p) =>
-              p.readableEnded || p.destroyed ? undefined : new Promise((r) => p.once('close', r)),
-            ),
+            pipes.map((p) => (p.closed || p.destroyed ? undefined : new Promise((r) => p.once('close', r)))),
           );
           if (assembler.frames.length > 0 && ptsQueue.length > 0) continue;
           if (spawnError) throw new FfmpegProcessError(info.path, ffmpeg, null, spawnError.message);
