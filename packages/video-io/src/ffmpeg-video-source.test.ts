@@ -249,6 +249,50 @@ describe('bad input', () => {
     expect((error as CorruptVideoError).expected).toContain('60 frames');
   });
 
+  it('a damaged frame inside an intact container -> CorruptVideoError at decode, naming the frame', async () => {
+    const path = join(dir, 'mjpeg.mov');
+    await ffmpegTool('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=10',
+      '-frames:v',
+      '20',
+      '-c:v',
+      'mjpeg',
+      '-movflags',
+      '+faststart',
+      '-y',
+      path,
+    ]);
+    // Wipe the start of the 11th JPEG (frame index 10): the decoder drops that frame.
+    const bytes = await fs.readFile(path);
+    const starts: number[] = [];
+    for (let i = 0; i + 2 < bytes.length; i++) {
+      if (bytes[i] === 0xff && bytes[i + 1] === 0xd8 && bytes[i + 2] === 0xff) starts.push(i);
+    }
+    expect(starts).toHaveLength(20);
+    bytes.fill(0, starts[10]!, starts[10]! + 300);
+    const damaged = join(dir, 'mjpeg-damaged.mov');
+    await fs.writeFile(damaged, bytes);
+    const info = await source.probe(damaged);
+    expect(info.frameCount).toBe(20);
+    const error = await collect(
+      source.decode(info, { outputs: [{ name: 'f', frameIndices: [5, 10, 15] }] }),
+    ).catch((e: unknown) => e);
+    expect(CorruptVideoError.isInstance(error)).toBe(true);
+    expect((error as CorruptVideoError).frameIndex).toBe(10);
+    expect((error as CorruptVideoError).path).toBe(damaged);
+    // The damaged frame last: the decode ends short instead of returning fewer frames.
+    const short = await collect(
+      source.decode(info, { outputs: [{ name: 'f', frameIndices: [5, 10] }] }),
+    ).catch((e: unknown) => e);
+    expect(CorruptVideoError.isInstance(short)).toBe(true);
+    expect((short as CorruptVideoError).frameIndex).toBe(10);
+  });
+
   it('an audio-only file -> NoVideoStreamError listing the streams', async () => {
     const path = join(dir, 'audio.m4a');
     await ffmpegTool('ffmpeg', [
