@@ -9,12 +9,15 @@ import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './digit-font.js';
 import { drawFrameNumber } from './numpro.js';
 import { drawSetOfMarks } from './set-of-marks.js';
 
+// Set VIDEOLOOM_KEEP_OVERLAYS=<folder> to keep the rendered PNGs and look at them.
+const keep = process.env.VIDEOLOOM_KEEP_OVERLAYS;
 let dir: string;
 beforeAll(async () => {
-  dir = await temporaryFolder('overlays');
+  dir = keep ?? (await temporaryFolder('overlays'));
+  await fs.mkdir(dir, { recursive: true });
 });
 afterAll(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
+  if (!keep) await fs.rm(dir, { recursive: true, force: true });
 });
 
 function noise(width: number, height: number): RgbFrame {
