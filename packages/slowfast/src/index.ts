@@ -45,6 +45,40 @@ export {
   type SlowFrameRun,
   type VisualTokenRun,
 } from './layout/index.js';
+// Sampling (fast frames + slow keyframes) and preprocessing to tensors.
+export {
+  allocateImageTensor,
+  framesToImageTensor,
+  type HostTensorF32,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  MLLM_IMAGE_SIZE,
+  SAM2_IMAGE_SIZE,
+  writeNormalisedFrame,
+} from './preprocess/image-tensor.js';
+export {
+  type SlowFastTensorOptions,
+  type SlowFastTensors,
+  sampleSlowFastTensors,
+} from './preprocess/sample-slowfast.js';
+export { SamplingPolicyError } from './sampling/sampling-error.js';
+export {
+  type FastFramePolicy,
+  MAX_FAST_FRAMES,
+  resolveFastFramePolicy,
+  SAMPLING_PRESETS,
+  type SamplingPresetName,
+  uniformFrameIndices,
+} from './sampling/sampling-policy.js';
+export {
+  fastFrameIndices,
+  planSlowFastSample,
+  type SlowFastSample,
+  type SlowFastSamplingOptions,
+  type SlowKeyframe,
+  slowKeyframes,
+  type VideoTiming,
+} from './sampling/slowfast-sampler.js';
 export {
   type FrameIdSpan,
   FrameTimeline,
