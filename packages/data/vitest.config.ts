@@ -1,8 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { projectTests } from '../../tools/build/vitest-preset';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    passWithNoTests: true,
-  },
-});
+export default projectTests(import.meta.dirname);

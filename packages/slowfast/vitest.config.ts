@@ -1,8 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { projectTests } from '../../tools/build/vitest-preset';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    passWithNoTests: true,
-  },
-});
+// Layout and answer tests load the tokenizer (~1.5 s alone, far longer on a busy machine).
+export default projectTests(import.meta.dirname, { hookTimeout: 120_000 });

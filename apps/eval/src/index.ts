@@ -1,2 +1,8 @@
-// Public API of @videoloom/eval. Nothing is exported yet: see README.md for what this package will own.
-export {};
+// Public API of @videoloom/eval (the CLIs live in src/bin/).
+export {
+  type DoctorCandidate,
+  type DoctorOptions,
+  type DoctorReport,
+  formatDoctorReport,
+  runDoctor,
+} from './doctor/run-doctor.js';

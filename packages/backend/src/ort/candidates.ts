@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { BackendCandidate, OrtExecutionProviderName, ProbeResult } from '../backend.js';
 import { buildOnnxModel } from '../onnx/onnx-builder.js';
 import { describeError } from '../registry.js';
@@ -30,8 +33,22 @@ async function probeExecutionProvider(name: OrtExecutionProviderName): Promise<P
       reason: `onnxruntime-node ${ort.env.versions.common} has no ${name} provider on ${process.platform}-${process.arch}`,
     };
   }
+  if (name === 'cuda' && process.platform === 'linux') {
+    const library = cudaProviderLibrary();
+    if (!library.found) {
+      return {
+        available: false,
+        reason: `CUDA provider library not installed (looked for ${library.path})`,
+        fix: CUDA_FIX,
+      };
+    }
+  }
   try {
-    const session = await ort.InferenceSession.create(PROBE_MODEL, { executionProviders: [name] });
+    // Severity 4 (fatal only): a missing provider library is an expected outcome here, not a log-worthy error.
+    const session = await ort.InferenceSession.create(PROBE_MODEL, {
+      executionProviders: [name],
+      logSeverityLevel: 4,
+    });
     const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]) });
     const y = out.y?.data as Float32Array | undefined;
     await session.release();
@@ -49,6 +66,22 @@ async function probeExecutionProvider(name: OrtExecutionProviderName): Promise<P
         : {}),
     };
   }
+}
+
+const CUDA_FIX =
+  'install CUDA 12 + cuDNN 9, then reinstall onnxruntime-node with its install script allowed (pnpm approve-builds onnxruntime-node) so it fetches the CUDA provider';
+
+/**
+ * onnxruntime-node ships the CUDA provider as a separate shared library that its install script
+ * downloads (pnpm skips that script by default). Checking for the file first gives a precise reason
+ * and avoids ORT logging a native error for an expected absence.
+ */
+function cudaProviderLibrary(): { found: boolean; path: string } {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('onnxruntime-node');
+  const dir = path.join(path.dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  const file = path.join(dir, 'libonnxruntime_providers_cuda.so');
+  return { found: fs.existsSync(file), path: file };
 }
 
 export const ORT_CANDIDATES: readonly BackendCandidate<OrtExecutionProviderName>[] = [

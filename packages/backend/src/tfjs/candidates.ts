@@ -29,12 +29,18 @@ function nativeCandidate(
       try {
         await importOptional(moduleName);
       } catch (error) {
-        const notInstalled = /Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(describeError(error));
+        const message = describeError(error);
+        const notInstalled = /Cannot find (package|module)|ERR_MODULE_NOT_FOUND|Could not resolve/.test(
+          message,
+        );
+        const noAddon = /native addon|tfjs_binding\.node/.test(message);
         return {
           available: false,
           reason: notInstalled
             ? `${moduleName} is not installed`
-            : `${moduleName} failed to load: ${describeError(error)}`,
+            : noAddon
+              ? `${moduleName} is installed without its native addon (its install script, which downloads libtensorflow, did not run)`
+              : `${moduleName} failed to load: ${message}`,
           fix: `npm install ${moduleName}@${tf.version_core} (its install script downloads libtensorflow${name === 'tfjs-node-gpu' ? ' with CUDA' : ''}; it needs network access)`,
         };
       }

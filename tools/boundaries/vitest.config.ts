@@ -1,0 +1,3 @@
+import { projectTests } from '../build/vitest-preset';
+
+export default projectTests(import.meta.dirname, { include: ['*.test.ts'] });
