@@ -74,11 +74,11 @@ if (existsSync(examples)) {
   {
     const gt = ex('qvhl_moment_detr-official_sample_val_preds', 'gt.jsonl');
     const pr = ex('qvhl_moment_detr-official_sample_val_preds', 'pred.jsonl');
+    // file reading/parsing is outside the timed region on both sides (the Python side times eval_submission)
+    const preds = parseJsonOrJsonl(readFileSync(pr, 'utf8'), pr);
+    const gts = parseJsonOrJsonl(readFileSync(gt, 'utf8'), gt);
     const t0 = cpuSeconds();
-    const r = scoreQvHighlights(
-      parseJsonOrJsonl(readFileSync(pr, 'utf8'), pr),
-      parseJsonOrJsonl(readFileSync(gt, 'utf8'), gt),
-    );
+    const r = scoreQvHighlights(preds, gts);
     results.tasks.qvhighlights = { ts_cpu_seconds: cpuSeconds() - t0, ts_result: r.brief };
     pyTasks.qvh = { gt, pred: pr };
   }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type BinaryMask, emptyMask } from '../masks/binary-mask.js';
 import { decodeRle, maskToRunLengths } from '../masks/rle.js';
-import { boundaryMap, boundaryTolerance, diskHalfWidths, frameJF } from './davis.js';
+import { boundaryMap, boundaryTolerance, dilateWithDisk, diskHalfWidths, frameJF } from './davis.js';
 
 interface GoldenCase {
   name: string;
@@ -74,5 +74,75 @@ describe('DAVIS boundary details (spatial spec §2)', () => {
     const full = emptyMask(8, 6);
     full.data.fill(1);
     expect(frameJF(emptyMask(8, 6), full)).toEqual({ J: 0, F: 1 });
+  });
+});
+
+describe('fast path (box scan, word skipping, disk search) equals the plain full-frame reference', () => {
+  // plain restatement: full boundary maps, full disk dilations, full-frame counts
+  const reference = (gt: BinaryMask, pred: BinaryMask) => {
+    const { width: w, height: h } = gt;
+    let inter = 0;
+    let union = 0;
+    for (let i = 0; i < w * h; i++) {
+      const a = gt.data[i] !== 0;
+      const b = pred.data[i] !== 0;
+      if (a && b) inter++;
+      if (a || b) union++;
+    }
+    const r = boundaryTolerance(h, w);
+    const fg = boundaryMap(pred);
+    const gb = boundaryMap(gt);
+    let precision: number;
+    let recall: number;
+    if (fg.count === 0 && gb.count > 0) [precision, recall] = [1, 0];
+    else if (fg.count > 0 && gb.count === 0) [precision, recall] = [0, 1];
+    else if (fg.count === 0 && gb.count === 0) [precision, recall] = [1, 1];
+    else {
+      const fd = dilateWithDisk(fg.map, w, h, r);
+      const gd = dilateWithDisk(gb.map, w, h, r);
+      let fm = 0;
+      let gm = 0;
+      for (let i = 0; i < w * h; i++) {
+        if (fg.map[i] && gd[i]) fm++;
+        if (gb.map[i] && fd[i]) gm++;
+      }
+      precision = fm / fg.count;
+      recall = gm / gb.count;
+    }
+    return {
+      J: union === 0 ? 1 : inter / union,
+      F: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    };
+  };
+  let seed = 12345;
+  const rand = () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const blobMask = (w: number, h: number, values: number[]): BinaryMask => {
+    const m = emptyMask(w, h);
+    const n = 1 + Math.floor(rand() * 3);
+    for (let k = 0; k < n; k++) {
+      const cy = rand() * h;
+      const cx = rand() * w;
+      const ry = 1 + rand() * h * 0.4;
+      const rx = 1 + rand() * w * 0.4;
+      const v = values[Math.floor(rand() * values.length)] as number;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++)
+          if (((y - cy) / ry) ** 2 + ((x - cx) / rx) ** 2 <= 1) m.data[y * w + x] = v;
+    }
+    if (rand() < 0.3) for (let i = 0; i < m.data.length; i++) if (rand() < 0.01) m.data[i] = 1;
+    return m;
+  };
+  it('on 120 random frame pairs with odd widths, border contact and values 1, 2, 255', () => {
+    for (let c = 0; c < 120; c++) {
+      const w = 5 + Math.floor(rand() * 90);
+      const h = 3 + Math.floor(rand() * 60);
+      const values = c % 3 === 0 ? [1, 2, 255] : [1];
+      const gt = blobMask(w, h, values);
+      const pred = rand() < 0.2 ? emptyMask(w, h) : blobMask(w, h, values);
+      expect(frameJF(gt, pred), `case ${c} (${w}x${h})`).toEqual(reference(gt, pred));
+    }
   });
 });

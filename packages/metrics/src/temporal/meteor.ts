@@ -31,7 +31,7 @@ export function findMeteor(jarPath?: string, env: NodeJS.ProcessEnv = process.en
 export class MeteorJar {
   private readonly proc: ChildProcessWithoutNullStreams;
   private buffer = '';
-  private readonly waiting: ((line: string) => void)[] = [];
+  private readonly waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
   private readonly lines: string[] = [];
   private failure: Error | undefined;
 
@@ -48,14 +48,31 @@ export class MeteorJar {
         const line = this.buffer.slice(0, nl);
         this.buffer = this.buffer.slice(nl + 1);
         const w = this.waiting.shift();
-        if (w) w(line);
+        if (w) w.resolve(line);
         else this.lines.push(line);
         nl = this.buffer.indexOf('\n');
       }
     });
     this.proc.on('error', (e) => {
-      this.failure = new ScorerUnavailableError('METEOR', `cannot start ${java}: ${e.message}`, { cause: e });
+      this.fail(new ScorerUnavailableError('METEOR', `cannot start ${java}: ${e.message}`, { cause: e }));
     });
+    // writing after java died raises EPIPE on stdin: report it as the scorer failure
+    this.proc.stdin.on('error', (e) => {
+      this.fail(
+        new ScorerUnavailableError('METEOR', `java stopped reading its input: ${e.message}`, { cause: e }),
+      );
+    });
+    this.proc.on('exit', (code) => {
+      this.fail(
+        new ScorerUnavailableError('METEOR', `java exited with code ${code} while scores were expected`),
+      );
+    });
+  }
+
+  /** Rejects every pending read (one handler, not one listener per read). */
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const w of this.waiting.splice(0)) w.reject(this.failure);
   }
 
   private readLine(): Promise<string> {
@@ -63,10 +80,7 @@ export class MeteorJar {
     const l = this.lines.shift();
     if (l !== undefined) return Promise.resolve(l);
     return new Promise((resolve, reject) => {
-      this.waiting.push(resolve);
-      this.proc.once('exit', (code) =>
-        reject(this.failure ?? new ScorerUnavailableError('METEOR', `java exited with code ${code}`)),
-      );
+      this.waiting.push({ resolve, reject });
     });
   }
 

@@ -287,6 +287,29 @@ describe('YouCook2 quirks (eval_dvc.py)', () => {
     expect(aligned).toBeGreaterThan(5);
     expect(shifted).toBeLessThan(aligned / 2);
   });
+  it('a METEOR jar that java cannot run fails loudly with a typed error (never a silent 0)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { spawnSync } = await import('node:child_process');
+    if (spawnSync('java', ['-version']).status !== 0) {
+      console.warn('[metrics tests] skipping the METEOR jar failure test: no java on PATH');
+      return;
+    }
+    const jar = join(mkdtempSync(join(tmpdir(), 'vl-meteor-')), 'meteor-1.5.jar');
+    writeFileSync(jar, 'not a jar');
+    const v: DvcVideo = {
+      key: 'v',
+      gtSegments: [[0, 10]],
+      gtCaptions: ['cut the onion.'],
+      predSegments: [[0, 10]],
+      predCaptions: ['cut the onion.'],
+      hasPredictionKey: true,
+    };
+    await expect(scoreYouCook2([v], { meteorJar: jar })).rejects.toThrow(
+      /METEOR is unavailable: java (exited|stopped)/,
+    );
+  });
   it('SODA DP finds the best order-preserving matching', () => {
     const m = [new Float64Array([0.9, 0.1]), new Float64Array([0.8, 0.2])];
     expect(sodaDP(m)).toBeCloseTo(1.1, 12);
