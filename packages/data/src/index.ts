@@ -32,3 +32,11 @@ export {
 } from './synth/scenario.js';
 export { SYNTH_SPLITS, type SynthSplit, splitSeeds, synthVideoId } from './synth/splits.js';
 export { type ActionDescription, type ShotTruth, type VideoTruth, videoTruth } from './synth/truth.js';
+export {
+  SYNTH_GENERATOR_VERSION,
+  type SynthProgressEvent,
+  type SynthSplitManifest,
+  type SynthVideoRecord,
+  type WriteSynthSplitOptions,
+  writeSynthSplit,
+} from './synth/write-split.js';
