@@ -1,4 +1,36 @@
 // Public API of @videoloom/data.
+
+// LoomData pipeline (shots, stages, annotation, outputs).
+export {
+  AnnotationRejectedError,
+  ChatRequestError,
+  DataConfigError,
+  DataError,
+  FrameInputError,
+  StageInputError,
+} from './errors/index.js';
+export type { DecodedFrame, FrameSource, OpenFrames, OpenFramesOptions } from './frames/frame-source.js';
+export {
+  ContentDetector,
+  type ContentDetectorOptions,
+  type FlashFilterMode,
+} from './shots/content-detector.js';
+export { downscaleFactor, downscaleRgb, type HsvPlanes, rgbToHsv, type SmallImage } from './shots/hsv.js';
+export {
+  KTS_FEATURE_SIZE,
+  type KtsOptions,
+  type KtsResult,
+  kernelTemporalSegmentation,
+  ktsFeature,
+} from './shots/kts.js';
+export {
+  type BoundarySource,
+  partitionShots,
+  type Shot,
+  type ShotBoundary,
+  type ShotPartition,
+  type ShotPartitionOptions,
+} from './shots/shot-partition.js';
 export { ACTION_PHRASES, ACTIONS, type Action, type Pose } from './synth/actions.js';
 export {
   type Appearance,
