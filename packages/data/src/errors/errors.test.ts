@@ -26,7 +26,9 @@ const classes = [
 describe('data errors', () => {
   it('each isInstance recognises its own class only, never a sibling', () => {
     classes.forEach((cls, i) => {
-      samples.forEach((sample, j) => expect(cls.isInstance(sample)).toBe(i === j));
+      samples.forEach((sample, j) => {
+        expect(cls.isInstance(sample)).toBe(i === j);
+      });
     });
   });
 

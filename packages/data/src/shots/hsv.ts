@@ -75,8 +75,8 @@ export function rgbToHsv(image: SmallImage): HsvPlanes {
     const r = rgb[p]!;
     const g = rgb[p + 1]!;
     const b = rgb[p + 2]!;
-    const v = r > g ? (r > b ? r : b) : g > b ? g : b;
-    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const v = Math.max(r, g, b);
+    const min = Math.min(r, g, b);
     const diff = v - min;
     val[i] = v;
     sat[i] = v === 0 ? 0 : Math.round((255 * diff) / v);
