@@ -5,7 +5,14 @@
  * needs the ONNX detector/describer and SAM2.
  */
 import type { DecodedFrame } from '../frames/frame-source.js';
-import type { Box, CharacterDescriber, Detection, MaskTracker, PersonDetector, TrackedMask } from './contracts.js';
+import type {
+  Box,
+  CharacterDescriber,
+  Detection,
+  MaskTracker,
+  PersonDetector,
+  TrackedMask,
+} from './contracts.js';
 
 /** Named colours the describer uses and the detector understands in a query. */
 export const COLOUR_NAMES = {
@@ -135,7 +142,9 @@ export class ContrastPersonDetector implements PersonDetector {
   constructor(private readonly threshold = 60) {}
 
   async detect(frame: DecodedFrame, query: string): Promise<Detection[]> {
-    const colour = (Object.keys(COLOUR_NAMES) as ColourName[]).find((c) => new RegExp(`\\b${c}\\b`, 'i').test(query));
+    const colour = (Object.keys(COLOUR_NAMES) as ColourName[]).find((c) =>
+      new RegExp(`\\b${c}\\b`, 'i').test(query),
+    );
     const on = foreground(frame, this.threshold, colour ? COLOUR_NAMES[colour] : undefined);
     const component = largestComponent(on, frame.width, frame.height);
     const share = component ? component.area / (frame.width * frame.height) : 0;
@@ -152,7 +161,8 @@ function figureColour(frame: DecodedFrame, box: Box, threshold: number): [number
     for (let x = box.x; x < box.x + box.width; x++) {
       const i = (y * frame.width + x) * 3;
       const px = [frame.rgb[i]!, frame.rgb[i + 1]!, frame.rgb[i + 2]!];
-      if ((px[0]! - bg[0]) ** 2 + (px[1]! - bg[1]) ** 2 + (px[2]! - bg[2]) ** 2 <= threshold * threshold) continue;
+      if ((px[0]! - bg[0]) ** 2 + (px[1]! - bg[1]) ** 2 + (px[2]! - bg[2]) ** 2 <= threshold * threshold)
+        continue;
       for (let c = 0; c < 3; c++) sum[c]! += px[c]!;
       n++;
     }
@@ -187,10 +197,19 @@ export class ColourTracker implements MaskTracker {
     let referenceArea = 0;
     const pending: DecodedFrame[] = [];
     const segment = (frame: DecodedFrame): TrackedMask => {
-      const component = largestComponent(foreground(frame, this.threshold, model!), frame.width, frame.height);
+      const component = largestComponent(
+        foreground(frame, this.threshold, model!),
+        frame.width,
+        frame.height,
+      );
       const ratio = component ? component.area / referenceArea : 0;
       const found = component && ratio >= this.minAreaRatio && ratio <= this.maxAreaRatio;
-      return { frameIndex: frame.frameIndex, width: frame.width, height: frame.height, mask: found ? component.mask : null };
+      return {
+        frameIndex: frame.frameIndex,
+        width: frame.width,
+        height: frame.height,
+        mask: found ? component.mask : null,
+      };
     };
     for await (const frame of request.frames) {
       if (!model && frame.frameIndex === request.promptFrameIndex) {

@@ -36,7 +36,11 @@ export interface LoomDataSummary {
   readonly shots: { readonly total: number; readonly meanPerVideo: number };
   /** Merged segments with tracklets (LoomData's shots). */
   readonly segments: { readonly total: number; readonly meanSeconds: number };
-  readonly descriptions: { readonly total: number; readonly meanWords: number; readonly rejectedSegments: number };
+  readonly descriptions: {
+    readonly total: number;
+    readonly meanWords: number;
+    readonly rejectedSegments: number;
+  };
   readonly questions: { readonly when: number; readonly where: number; readonly combined: number };
   /** Lengths of the segments, 5 s bins (paper Fig. 7, left); drawn in shot-length-histogram.png. */
   readonly segmentLengthHistogram: { readonly binSeconds: number; readonly counts: number[] };
@@ -61,7 +65,10 @@ export async function runLoomDataPipeline(options: LoomDataPipelineOptions): Pro
     throw new DataConfigError('inputDir', 'a readable folder of videos', options.inputDir);
   }
   names.sort();
-  const videos = names.map((n) => ({ videoId: path.basename(n, path.extname(n)), videoPath: path.join(options.inputDir, n) }));
+  const videos = names.map((n) => ({
+    videoId: path.basename(n, path.extname(n)),
+    videoPath: path.join(options.inputDir, n),
+  }));
   const outcomes = await runStages({
     outDir: options.outDir,
     videos,
@@ -93,9 +100,16 @@ export async function runLoomDataPipeline(options: LoomDataPipelineOptions): Pro
   const h = histogram(lengths, 5, 60);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   const pick = (status: VideoOutcome['status']) =>
-    outcomes.filter((o) => o.status === status).map((o) => ({ videoId: o.videoId, stage: o.lastStage, reason: o.reason }));
+    outcomes
+      .filter((o) => o.status === status)
+      .map((o) => ({ videoId: o.videoId, stage: o.lastStage, reason: o.reason }));
   const summary: LoomDataSummary = {
-    videos: { total: videos.length, kept: records.length, discarded: pick('discarded'), failed: pick('failed') },
+    videos: {
+      total: videos.length,
+      kept: records.length,
+      discarded: pick('discarded'),
+      failed: pick('failed'),
+    },
     shots: { total: shotTotal, meanPerVideo: videos.length ? shotTotal / videos.length : 0 },
     segments: { total: segments.length, meanSeconds: mean(lengths) },
     descriptions: { total: descriptions.length, meanWords: mean(words), rejectedSegments },

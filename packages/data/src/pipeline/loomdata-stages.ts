@@ -2,7 +2,11 @@ import path from 'node:path';
 import { FrameTimeline } from '@videoloom/slowfast';
 import { annotateShot, type EncodedImage } from '../annotation/annotate.js';
 import type { ChatClient } from '../annotation/chat-client.js';
-import { loomBenchQuestionPrompt, type ParsedQuestions, parseLoomBenchQuestions } from '../annotation/prompts.js';
+import {
+  loomBenchQuestionPrompt,
+  type ParsedQuestions,
+  parseLoomBenchQuestions,
+} from '../annotation/prompts.js';
 import type {
   Box,
   CharacterDescriber,
@@ -55,7 +59,11 @@ export interface LoomDataModels {
    */
   readonly drawOverlays: (
     frame: RgbImage,
-    overlay: { readonly frameId: number; readonly instanceId: number; readonly instanceMask: Uint8Array | null },
+    overlay: {
+      readonly frameId: number;
+      readonly instanceId: number;
+      readonly instanceMask: Uint8Array | null;
+    },
   ) => RgbImage;
   /** Encodes a frame for the chat request (JPEG or PNG). */
   readonly encodeImage: (image: RgbImage) => EncodedImage | Promise<EncodedImage>;
@@ -87,7 +95,10 @@ export interface LoomDataConfig {
 const middle = (start: number, end: number): number => Math.floor((start + end - 1) / 2);
 
 /** Frames of `source` whose indices are in `wanted` (one pass; others are dropped at once). */
-async function pickFrames(source: FrameSource, wanted: ReadonlySet<number>): Promise<Map<number, DecodedFrame>> {
+async function pickFrames(
+  source: FrameSource,
+  wanted: ReadonlySet<number>,
+): Promise<Map<number, DecodedFrame>> {
   const out = new Map<number, DecodedFrame>();
   let last = -1;
   for (const f of wanted) last = Math.max(last, f);
@@ -152,21 +163,29 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
     async run(job): Promise<CharacterFile | StageOutput> {
       const { shots: list, frameCount } = await readJson<ShotsFile>(file(job, 'shots.json'));
       const open = () => models.openFrames(job.videoPath, { maxWidth: workWidth });
-      const longest = list.reduce((a, b) => (b.endSeconds - b.startSeconds > a.endSeconds - a.startSeconds ? b : a));
+      const longest = list.reduce((a, b) =>
+        b.endSeconds - b.startSeconds > a.endSeconds - a.startSeconds ? b : a,
+      );
       const middles = list.map((s) => middle(s.startFrameIndex, s.endFrameIndex));
       const keyFrameIndex = middle(longest.startFrameIndex, longest.endFrameIndex);
       const centreFrames = await pickFrames(open(), new Set(middles));
       const keyFrame = centreFrames.get(keyFrameIndex);
       if (!keyFrame) throw new StageInputError(job.videoPath, `the decoder gave no frame ${keyFrameIndex}`);
       const detections = await models.detector.detect(keyFrame, personQuery);
-      if (detections.length === 0) return { discarded: { reason: `no "${personQuery}" in the middle frame of the longest shot` } };
+      if (detections.length === 0)
+        return { discarded: { reason: `no "${personQuery}" in the middle frame of the longest shot` } };
       const keyBox = detections.reduce((a, b) => (b.score > a.score ? b : a)).box;
       const description = await models.describer.describe(keyFrame, keyBox);
 
       const masks: (Uint8Array | null)[] = new Array(frameCount).fill(null);
       let maskWidth = keyFrame.width;
       let maskHeight = keyFrame.height;
-      const collect = async (frames: FrameSource, promptFrameIndex: number, box: Box, keep: (f: number) => boolean) => {
+      const collect = async (
+        frames: FrameSource,
+        promptFrameIndex: number,
+        box: Box,
+        keep: (f: number) => boolean,
+      ) => {
         for await (const t of models.tracker.track({ frames, promptFrameIndex, box })) {
           if (!keep(t.frameIndex) || t.frameIndex >= frameCount) continue;
           masks[t.frameIndex] = t.mask;
@@ -191,13 +210,24 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           if (again.length > 0) {
             for (let f = s.startFrameIndex; f < s.endFrameIndex; f++) masks[f] = null;
             const box = again.reduce((a, b) => (b.score > a.score ? b : a)).box;
-            await collect(frameRange(open(), s.startFrameIndex, s.endFrameIndex), middles[i]!, box, (f) => f >= s.startFrameIndex && f < s.endFrameIndex);
+            await collect(
+              frameRange(open(), s.startFrameIndex, s.endFrameIndex),
+              middles[i]!,
+              box,
+              (f) => f >= s.startFrameIndex && f < s.endFrameIndex,
+            );
             c = coverage(s.startFrameIndex, s.endFrameIndex);
             if (c >= minCoverage) source = 'redetected';
           }
         }
         if (!source) for (let f = s.startFrameIndex; f < s.endFrameIndex; f++) masks[f] = null;
-        tracklets.push({ shotIndex: s.shotIndex, hasTracklet: source !== null, source, coverage: c, middleFrameIndex: middles[i]! });
+        tracklets.push({
+          shotIndex: s.shotIndex,
+          hasTracklet: source !== null,
+          source,
+          coverage: c,
+          middleFrameIndex: middles[i]!,
+        });
       }
       return {
         description,
@@ -220,7 +250,8 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
     async run(job): Promise<VerifiedFile> {
       const ch = await readJson<CharacterFile>(file(job, 'character.json'));
       const withTracklet = ch.shots.filter((s) => s.hasTracklet).map((s) => s.shotIndex);
-      if (!config.manualVerification) return { verification: 'skipped', droppedShots: [], shotsWithTracklet: withTracklet };
+      if (!config.manualVerification)
+        return { verification: 'skipped', droppedShots: [], shotsWithTracklet: withTracklet };
       const decisions = await readJsonIfExists<VerificationDecisions>(file(job, 'verification.json'));
       const round1 = ch.shots.filter((s) => !s.hasTracklet).map((s) => s.shotIndex);
       const undecided = [
@@ -233,11 +264,27 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           `awaiting manual verification of shot(s) ${undecided.join(', ')}; open the verification page for this output folder`,
         );
       const missing = round1.filter((s) => decisions.round1[s] === 'missing');
-      if (missing.length) return { verification: 'applied', droppedShots: [], shotsWithTracklet: [], discarded: { reason: `verification: main character unlabelled in shot(s) ${missing.join(', ')}` } };
+      if (missing.length)
+        return {
+          verification: 'applied',
+          droppedShots: [],
+          shotsWithTracklet: [],
+          discarded: { reason: `verification: main character unlabelled in shot(s) ${missing.join(', ')}` },
+        };
       const incorrect = withTracklet.filter((s) => decisions.round2[s] === 'incorrect');
-      if (incorrect.length) return { verification: 'applied', droppedShots: [], shotsWithTracklet: [], discarded: { reason: `verification: incorrect tracklet in shot(s) ${incorrect.join(', ')}` } };
+      if (incorrect.length)
+        return {
+          verification: 'applied',
+          droppedShots: [],
+          shotsWithTracklet: [],
+          discarded: { reason: `verification: incorrect tracklet in shot(s) ${incorrect.join(', ')}` },
+        };
       const dropped = withTracklet.filter((s) => decisions.round2[s] === 'redundant');
-      return { verification: 'applied', droppedShots: dropped, shotsWithTracklet: withTracklet.filter((s) => !dropped.includes(s)) };
+      return {
+        verification: 'applied',
+        droppedShots: dropped,
+        shotsWithTracklet: withTracklet.filter((s) => !dropped.includes(s)),
+      };
     },
   };
 
@@ -286,7 +333,8 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
       const ch = await readJson<CharacterFile>(file(job, 'character.json'));
       // Pass 1 over the video: frame times. Sampling picks, for each 1/fps step, the first frame at or after it.
       const times: number[] = [];
-      for await (const f of models.openFrames(job.videoPath, { maxWidth: workWidth })) times.push(f.timeSeconds);
+      for await (const f of models.openFrames(job.videoPath, { maxWidth: workWidth }))
+        times.push(f.timeSeconds);
       const plans = segments.map((seg) => {
         const picked: number[] = [];
         let next = seg.startSeconds;
@@ -309,8 +357,15 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           const frame = frames.get(frameIndex);
           if (!frame) throw new StageInputError(job.videoPath, `the decoder gave no frame ${frameIndex}`);
           const rle = ch.masks[frameIndex];
-          const mask = rle && frame.width === ch.maskWidth && frame.height === ch.maskHeight ? models.maskCodec.decode(rle) : null;
-          images.push(await models.encodeImage(models.drawOverlays(frame, { frameId, instanceId: 1, instanceMask: mask })));
+          const mask =
+            rle && frame.width === ch.maskWidth && frame.height === ch.maskHeight
+              ? models.maskCodec.decode(rle)
+              : null;
+          images.push(
+            await models.encodeImage(
+              models.drawOverlays(frame, { frameId, instanceId: 1, instanceMask: mask }),
+            ),
+          );
         }
         try {
           const result = await annotateShot(
@@ -324,7 +379,8 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           );
           const descriptions: SpanDescription[] = result.segments.map((s) => {
             const span = timeline.secondsOfFrameIdSpan(s);
-            const endFrameIndex = s.endFrameId + 1 < picked.length ? picked[s.endFrameId + 1]! : seg.endFrameIndex;
+            const endFrameIndex =
+              s.endFrameId + 1 < picked.length ? picked[s.endFrameId + 1]! : seg.endFrameIndex;
             return {
               startFrameId: s.startFrameId,
               endFrameId: s.endFrameId,
@@ -336,14 +392,22 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           });
           annotated.push({
             segmentIndex: seg.segmentIndex,
-            sampledFrames: picked.map((frameIndex, frameId) => ({ frameId, frameIndex, timeSeconds: times[frameIndex]! })),
+            sampledFrames: picked.map((frameIndex, frameId) => ({
+              frameId,
+              frameIndex,
+              timeSeconds: times[frameIndex]!,
+            })),
             descriptions,
             model: result.model,
             attempts: result.attempts,
           });
         } catch (error) {
           if (!AnnotationRejectedError.isInstance(error)) throw error;
-          rejected.push({ segmentIndex: seg.segmentIndex, problems: [...error.problems], lastAnswer: error.lastAnswer });
+          rejected.push({
+            segmentIndex: seg.segmentIndex,
+            problems: [...error.problems],
+            lastAnswer: error.lastAnswer,
+          });
         }
       }
       return annotated.length
@@ -403,14 +467,22 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           let parsed: ParsedQuestions | undefined;
           let problems: string[] = [];
           for (let attempt = 0; attempt < maxAttempts && !parsed; attempt++) {
-            const answer = await questionClient.complete([{ role: 'user', content: loomBenchQuestionPrompt(input) }]);
+            const answer = await questionClient.complete([
+              { role: 'user', content: loomBenchQuestionPrompt(input) },
+            ]);
             ({ questions: parsed, problems } = parseLoomBenchQuestions(answer.text));
           }
           if (!parsed) {
             failures.push({ description: input, problems });
             continue;
           }
-          const base = { videoId: rec.videoId, span: { startSeconds: d.startSeconds, endSeconds: d.endSeconds }, startFrame: d.startFrameIndex, endFrame: d.endFrameIndex, action: d.text };
+          const base = {
+            videoId: rec.videoId,
+            span: { startSeconds: d.startSeconds, endSeconds: d.endSeconds },
+            startFrame: d.startFrameIndex,
+            endFrame: d.endFrameIndex,
+            action: d.text,
+          };
           const id = `${rec.videoId}-s${seg.segmentIndex}-f${d.startFrameId}`;
           out.push({ ...base, questionId: `${id}-when`, type: 'when', question: parsed.when });
           out.push({ ...base, questionId: `${id}-where`, type: 'where', question: parsed.where });

@@ -1,7 +1,8 @@
 /** The per-video files of the LoomData pipeline, one type per file. */
-import type { SpanSeconds } from '../synth/questions.js';
+
 import type { Box, CocoRle } from '../character/contracts.js';
 import type { Shot, ShotBoundary } from '../shots/shot-partition.js';
+import type { SpanSeconds } from '../synth/questions.js';
 import type { StageOutput } from './runner.js';
 
 /** shots.json */
@@ -112,7 +113,11 @@ export interface LoomDataRecord extends StageOutput {
     readonly durationSeconds: number;
   };
   readonly shots: Shot[];
-  readonly mainCharacter: { readonly description: string; readonly maskWidth: number; readonly maskHeight: number };
+  readonly mainCharacter: {
+    readonly description: string;
+    readonly maskWidth: number;
+    readonly maskHeight: number;
+  };
   /** The main character's tracklet: a COCO RLE per frame, null outside the kept tracklet shots. */
   readonly tracklet: (CocoRle | null)[];
   readonly segments: (MergedSegment & { readonly descriptions: SpanDescription[] })[];

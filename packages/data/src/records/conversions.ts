@@ -11,7 +11,9 @@ export interface TemporalGroundingEntry {
   readonly sentences: string[];
 }
 
-export function toTemporalGrounding(records: readonly LoomDataRecord[]): Record<string, TemporalGroundingEntry> {
+export function toTemporalGrounding(
+  records: readonly LoomDataRecord[],
+): Record<string, TemporalGroundingEntry> {
   const out: Record<string, TemporalGroundingEntry> = {};
   for (const r of records) {
     const descriptions = r.segments.flatMap((s) => s.descriptions);

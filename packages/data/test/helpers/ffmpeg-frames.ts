@@ -183,3 +183,44 @@ export function sharedVideosDir(): string {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../..');
   return path.join(process.env.VIDEOLOOM_SHARED_DIR ?? path.join(root, 'shared'), 'data', 'videos');
 }
+
+/** Encodes RGB frames (uint8[height, width, 3] each) into an H.264 file at `fps` (test videos made at test time). */
+export function encodeRgbVideo(
+  frames: readonly Uint8Array[],
+  width: number,
+  height: number,
+  fps: number,
+  outPath: string,
+): void {
+  const r = spawnSync(
+    ffmpegPath(),
+    [
+      '-hide_banner',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-s',
+      `${width}x${height}`,
+      '-r',
+      String(fps),
+      '-i',
+      '-',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '10',
+      '-pix_fmt',
+      'yuv420p',
+      outPath,
+    ],
+    {
+      input: Buffer.concat(frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength))),
+      encoding: 'buffer',
+    },
+  );
+  if (r.status !== 0) throw new Error(`ffmpeg encode failed:\n${r.stderr.toString().slice(-2000)}`);
+}
