@@ -1,5 +1,44 @@
 // Public API of @videoloom/data.
 
+export { annotateShot, type EncodedImage, type ShotAnnotation } from './annotation/annotate.js';
+export {
+  ChatClient,
+  type ChatClientConfig,
+  type ChatCompletion,
+  type ChatContentPart,
+  type ChatMessage,
+  retryAfterMs,
+} from './annotation/chat-client.js';
+export {
+  actionAnnotationPrompt,
+  loomBenchQuestionPrompt,
+  type ParsedQuestions,
+  parseLoomBenchQuestions,
+} from './annotation/prompts.js';
+export {
+  type FrameRangeSegment,
+  parseFrameRangeAnswer,
+  type SegmentRules,
+  validateSegments,
+} from './annotation/segments.js';
+export {
+  COLOUR_NAMES,
+  ColourDescriber,
+  type ColourName,
+  ColourTracker,
+  ContrastPersonDetector,
+  largestComponent,
+} from './character/builtin.js';
+export type {
+  Box,
+  CharacterDescriber,
+  CocoRle,
+  Detection,
+  MaskCodec,
+  MaskTracker,
+  PersonDetector,
+  TrackedMask,
+} from './character/contracts.js';
 // LoomData pipeline (shots, stages, annotation, outputs).
 export {
   AnnotationRejectedError,
@@ -10,6 +49,54 @@ export {
   StageInputError,
 } from './errors/index.js';
 export type { DecodedFrame, FrameSource, OpenFrames, OpenFramesOptions } from './frames/frame-source.js';
+export { readJson, readJsonIfExists, writeFileAtomic, writeJsonAtomic } from './pipeline/atomic.js';
+export { type Histogram, histogram, renderHistogramPng, writeHistogramPng } from './pipeline/histogram.js';
+export {
+  type LoomDataPipelineOptions,
+  type LoomDataSummary,
+  runLoomDataPipeline,
+  VIDEO_EXTENSIONS,
+} from './pipeline/loomdata-pipeline.js';
+export {
+  type LoomDataConfig,
+  type LoomDataModels,
+  loomDataStages,
+  type RgbImage,
+} from './pipeline/loomdata-stages.js';
+export type {
+  AnnotatedSegment,
+  AnnotationFile,
+  CharacterFile,
+  LoomDataRecord,
+  MergedFile,
+  MergedSegment,
+  Round1Decision,
+  Round2Decision,
+  ShotsFile,
+  ShotTracklet,
+  SpanDescription,
+  TrackletSource,
+  VerificationDecisions,
+  VerifiedFile,
+} from './pipeline/loomdata-types.js';
+export { formatDuration, type ProgressWriter, StageProgress } from './pipeline/progress.js';
+export {
+  mapWithConcurrency,
+  type PipelineManifest,
+  type PipelineStage,
+  type RunStagesOptions,
+  runStages,
+  type StageOutput,
+  type VideoJob,
+  type VideoOutcome,
+  type VideoStageStatus,
+} from './pipeline/runner.js';
+export {
+  type ReferringVos,
+  type TemporalGroundingEntry,
+  toReferringVos,
+  toTemporalGrounding,
+} from './records/conversions.js';
 export {
   ContentDetector,
   type ContentDetectorOptions,
@@ -64,3 +151,9 @@ export {
 } from './synth/scenario.js';
 export { SYNTH_SPLITS, type SynthSplit, splitSeeds, synthVideoId } from './synth/splits.js';
 export { type ActionDescription, type ShotTruth, type VideoTruth, videoTruth } from './synth/truth.js';
+export { VERIFICATION_PAGE_HTML } from './verify/page.js';
+export {
+  startVerificationServer,
+  type VerificationServer,
+  type VerificationServerOptions,
+} from './verify/server.js';

@@ -230,6 +230,7 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
         });
       }
       return {
+        videoPath: job.videoPath,
         description,
         keyFrameIndex,
         keyBox,
@@ -254,6 +255,20 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
         return { verification: 'skipped', droppedShots: [], shotsWithTracklet: withTracklet };
       const decisions = await readJsonIfExists<VerificationDecisions>(file(job, 'verification.json'));
       const round1 = ch.shots.filter((s) => !s.hasTracklet).map((s) => s.shotIndex);
+      // A discarding decision settles the video even while its other shots are undecided.
+      const missing = round1.filter((s) => decisions?.round1[s] === 'missing');
+      const incorrect = withTracklet.filter((s) => decisions?.round2[s] === 'incorrect');
+      const reasons = [
+        ...(missing.length ? [`main character unlabelled in shot(s) ${missing.join(', ')}`] : []),
+        ...(incorrect.length ? [`incorrect tracklet in shot(s) ${incorrect.join(', ')}`] : []),
+      ];
+      if (reasons.length)
+        return {
+          verification: 'applied',
+          droppedShots: [],
+          shotsWithTracklet: [],
+          discarded: { reason: `verification: ${reasons.join('; ')}` },
+        };
       const undecided = [
         ...round1.filter((s) => !decisions?.round1[s]),
         ...withTracklet.filter((s) => !decisions?.round2[s]),
@@ -263,22 +278,6 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           file(job, 'verification.json'),
           `awaiting manual verification of shot(s) ${undecided.join(', ')}; open the verification page for this output folder`,
         );
-      const missing = round1.filter((s) => decisions.round1[s] === 'missing');
-      if (missing.length)
-        return {
-          verification: 'applied',
-          droppedShots: [],
-          shotsWithTracklet: [],
-          discarded: { reason: `verification: main character unlabelled in shot(s) ${missing.join(', ')}` },
-        };
-      const incorrect = withTracklet.filter((s) => decisions.round2[s] === 'incorrect');
-      if (incorrect.length)
-        return {
-          verification: 'applied',
-          droppedShots: [],
-          shotsWithTracklet: [],
-          discarded: { reason: `verification: incorrect tracklet in shot(s) ${incorrect.join(', ')}` },
-        };
       const dropped = withTracklet.filter((s) => decisions.round2[s] === 'redundant');
       return {
         verification: 'applied',

@@ -32,6 +32,8 @@ export interface ShotTracklet {
 
 /** character.json: the main character, its description and its masks on every frame. */
 export interface CharacterFile extends StageOutput {
+  /** The video file (the verification page decodes its frames from it). */
+  readonly videoPath: string;
   readonly description: string;
   /** Middle frame of the longest shot, where the character was first detected (the verification reference). */
   readonly keyFrameIndex: number;
