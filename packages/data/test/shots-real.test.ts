@@ -31,7 +31,7 @@ async function collect(source: FrameSource, limit: number): Promise<DecodedFrame
 
 describe.skipIf(!haveVideos)('shot partition on real clips', () => {
   it.each(CLIPS)('finds no cut inside the single continuous shot %s', async (name) => {
-    const p = await partitionShots(ffmpegFrames(clip(name), { width: 640, height: 360 }), {
+    const p = await partitionShots(ffmpegFrames(clip(name), { width: 320, height: 180 }), {
       minShotSeconds: 0,
     });
     expect(p.contentCuts).toEqual([]);
@@ -55,7 +55,7 @@ describe.skipIf(!haveVideos)('shot partition on real clips', () => {
           { file: clip('01_dog.mp4'), startFrame: 200, endFrame: 280 },
         ],
         out,
-        { width: 640, height: 360, fps: 30 },
+        { width: 320, height: 180, fps: 30 },
       );
       const p = await partitionShots(ffmpegFrames(out));
       expect(p.frameCount).toBe(truth.frameCount);
