@@ -115,8 +115,11 @@ export function largestComponent(
   return { mask, area: bestArea, box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } };
 }
 
-/** Pixels far (> threshold in RGB distance) from the border colour and, if given, near `target`. */
-function foreground(frame: DecodedFrame, threshold: number, target?: readonly number[]): Uint8Array {
+/** What a foreground pixel must also match: near one of some colours, or of one named colour. */
+type ColourFilter = { readonly near: readonly (readonly number[])[] } | { readonly named: ColourName };
+
+/** Pixels far (> threshold in RGB distance) from the border colour that pass `filter`. */
+function foreground(frame: DecodedFrame, threshold: number, filter?: ColourFilter): Uint8Array {
   const bg = borderColour(frame);
   const n = frame.width * frame.height;
   const on = new Uint8Array(n);
@@ -126,15 +129,61 @@ function foreground(frame: DecodedFrame, threshold: number, target?: readonly nu
     const g = frame.rgb[i + 1]!;
     const b = frame.rgb[i + 2]!;
     if ((r - bg[0]) ** 2 + (g - bg[1]) ** 2 + (b - bg[2]) ** 2 <= t2) continue;
-    if (target && (r - target[0]!) ** 2 + (g - target[1]!) ** 2 + (b - target[2]!) ** 2 > t2) continue;
+    if (filter && 'named' in filter && nearestColourName(r, g, b) !== filter.named) continue;
+    if (
+      filter &&
+      'near' in filter &&
+      !filter.near.some((c) => (r - c[0]!) ** 2 + (g - c[1]!) ** 2 + (b - c[2]!) ** 2 <= t2)
+    )
+      continue;
     on[p] = 1;
   }
   return on;
 }
 
 /**
+ * The figure's main colours inside `box`: pixels that contrast with the border colour, binned at 3 bits
+ * per channel; the mean colour of each bin holding at least 10% of them, most frequent first (at most 4).
+ * A patterned figure (stripes, checks) keeps each of its colours instead of a mean matching none.
+ */
+export function dominantColours(
+  frame: DecodedFrame,
+  box: Box,
+  threshold = 60,
+): { colour: [number, number, number]; share: number }[] {
+  const bg = borderColour(frame);
+  const sums = new Map<number, [number, number, number, number]>();
+  let total = 0;
+  for (let y = box.y; y < box.y + box.height; y++)
+    for (let x = box.x; x < box.x + box.width; x++) {
+      const i = (y * frame.width + x) * 3;
+      const r = frame.rgb[i]!;
+      const g = frame.rgb[i + 1]!;
+      const b = frame.rgb[i + 2]!;
+      if ((r - bg[0]) ** 2 + (g - bg[1]) ** 2 + (b - bg[2]) ** 2 <= threshold * threshold) continue;
+      const key = ((r >> 5) << 6) | ((g >> 5) << 3) | (b >> 5);
+      const acc = sums.get(key) ?? [0, 0, 0, 0];
+      acc[0] += r;
+      acc[1] += g;
+      acc[2] += b;
+      acc[3] += 1;
+      sums.set(key, acc);
+      total++;
+    }
+  return [...sums.values()]
+    .filter((a) => a[3] >= total * 0.1)
+    .sort((a, b) => b[3] - a[3])
+    .slice(0, 4)
+    .map((a) => ({
+      colour: [a[0] / a[3], a[1] / a[3], a[2] / a[3]] as [number, number, number],
+      share: a[3] / total,
+    }));
+}
+
+/**
  * Detector: the largest region that contrasts with the border colour. A query naming one of
- * {@link COLOUR_NAMES} (a description from {@link ColourDescriber}) keeps only pixels near that colour.
+ * {@link COLOUR_NAMES} (a description from {@link ColourDescriber}) keeps only pixels whose nearest
+ * named colour it is.
  * Score: the region's share of the frame. No region over 0.2% of the frame: no detection.
  */
 export class ContrastPersonDetector implements PersonDetector {
@@ -145,43 +194,26 @@ export class ContrastPersonDetector implements PersonDetector {
     const colour = (Object.keys(COLOUR_NAMES) as ColourName[]).find((c) =>
       new RegExp(`\\b${c}\\b`, 'i').test(query),
     );
-    const on = foreground(frame, this.threshold, colour ? COLOUR_NAMES[colour] : undefined);
+    const on = foreground(frame, this.threshold, colour ? { named: colour } : undefined);
     const component = largestComponent(on, frame.width, frame.height);
     const share = component ? component.area / (frame.width * frame.height) : 0;
     return component && share > 0.002 ? [{ box: component.box, score: share }] : [];
   }
 }
 
-/** Mean colour of the box's pixels that contrast with the border colour. */
-function figureColour(frame: DecodedFrame, box: Box, threshold: number): [number, number, number] | null {
-  const bg = borderColour(frame);
-  const sum = [0, 0, 0];
-  let n = 0;
-  for (let y = box.y; y < box.y + box.height; y++)
-    for (let x = box.x; x < box.x + box.width; x++) {
-      const i = (y * frame.width + x) * 3;
-      const px = [frame.rgb[i]!, frame.rgb[i + 1]!, frame.rgb[i + 2]!];
-      if ((px[0]! - bg[0]) ** 2 + (px[1]! - bg[1]) ** 2 + (px[2]! - bg[2]) ** 2 <= threshold * threshold)
-        continue;
-      for (let c = 0; c < 3; c++) sum[c]! += px[c]!;
-      n++;
-    }
-  return n === 0 ? null : [sum[0]! / n, sum[1]! / n, sum[2]! / n];
-}
-
-/** Describer: "a person in <colour>" from the figure's mean colour. */
+/** Describer: "a person in <colour>" from the figure's most frequent colour. */
 export class ColourDescriber implements CharacterDescriber {
   readonly id = 'builtin-colour-describer@1';
   constructor(private readonly threshold = 60) {}
 
   async describe(frame: DecodedFrame, box: Box): Promise<string> {
-    const colour = figureColour(frame, box, this.threshold);
-    return colour ? `a person in ${nearestColourName(...colour)}` : 'a person';
+    const main = dominantColours(frame, box, this.threshold)[0];
+    return main ? `a person in ${nearestColourName(...main.colour)}` : 'a person';
   }
 }
 
 /**
- * Tracker: on every frame, the largest region near the prompt figure's mean colour; null when that
+ * Tracker: on every frame, the largest region near the prompt figure's main colours; null when that
  * region's area is under `minAreaRatio` or over `maxAreaRatio` of the prompt's (the figure is gone).
  */
 export class ColourTracker implements MaskTracker {
@@ -193,7 +225,7 @@ export class ColourTracker implements MaskTracker {
   ) {}
 
   async *track(request: Parameters<MaskTracker['track']>[0]): AsyncGenerator<TrackedMask> {
-    let model: [number, number, number] | null = null;
+    let model: ColourFilter | null = null;
     let referenceArea = 0;
     const pending: DecodedFrame[] = [];
     const segment = (frame: DecodedFrame): TrackedMask => {
@@ -213,8 +245,9 @@ export class ColourTracker implements MaskTracker {
     };
     for await (const frame of request.frames) {
       if (!model && frame.frameIndex === request.promptFrameIndex) {
-        model = figureColour(frame, request.box, this.threshold);
-        if (!model) return;
+        const colours = dominantColours(frame, request.box, this.threshold);
+        if (colours.length === 0) return;
+        model = { near: colours.map((c) => c.colour) };
         const first = largestComponent(foreground(frame, this.threshold, model), frame.width, frame.height);
         referenceArea = first?.area ?? 1;
         // Frames before the prompt were held until the colour model existed (tracking backward).
