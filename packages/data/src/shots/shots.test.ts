@@ -195,6 +195,20 @@ describe('partitionShots rules', () => {
     expect(loose.kept).toBe(true);
   });
 
+  it('thins KTS samples past maxSamples and still places the boundary on the exact frame', async () => {
+    // Content cuts off (threshold above any score), so only KTS can find the change at frame 150.
+    const colours = [...run(150, red), ...run(150, blue)];
+    const options = { content: { threshold: 300 } };
+    const full = await partitionShots(solidFrames(colours), options);
+    // 20 samples at 2/s thinned to every 4th: 5 samples, 2 s apart.
+    const thinned = await partitionShots(solidFrames(colours), { ...options, kts: { maxSamples: 5 } });
+    expect(full.contentCuts).toEqual([]);
+    expect(full.ktsCuts).toEqual([150]);
+    // The refinement picks the highest frame difference between the two samples around the change.
+    expect(thinned.ktsCuts).toEqual([150]);
+    expect(thinned.boundaries.map((b) => [b.frameIndex, b.source])).toEqual([[150, 'kts']]);
+  });
+
   it('rejects frames of changing size with a typed error naming the frame', async () => {
     const frames: FrameSource = {
       async *[Symbol.asyncIterator]() {
