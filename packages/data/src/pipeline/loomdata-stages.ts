@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FrameTimeline } from '@videoloom/slowfast';
 import { annotateShot, type EncodedImage } from '../annotation/annotate.js';
-import type { ChatClient } from '../annotation/chat-client.js';
+import type { ChatClient, ChatMessage } from '../annotation/chat-client.js';
 import {
   loomBenchQuestionPrompt,
   type ParsedQuestions,
@@ -465,11 +465,19 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           const input = `${d.startSeconds.toFixed(2)}s - ${d.endSeconds.toFixed(2)}s: ${d.text}`;
           let parsed: ParsedQuestions | undefined;
           let problems: string[] = [];
+          const messages: ChatMessage[] = [{ role: 'user', content: loomBenchQuestionPrompt(input) }];
           for (let attempt = 0; attempt < maxAttempts && !parsed; attempt++) {
-            const answer = await questionClient.complete([
-              { role: 'user', content: loomBenchQuestionPrompt(input) },
-            ]);
+            const answer = await questionClient.complete(messages);
             ({ questions: parsed, problems } = parseLoomBenchQuestions(answer.text));
+            // Ask again with what was wrong, as for the annotation.
+            if (!parsed)
+              messages.push(
+                { role: 'assistant', content: answer.text },
+                {
+                  role: 'user',
+                  content: `Your answer breaks the rules:\n${problems.map((p) => `- ${p}`).join('\n')}\nWrite the three questions again in the same format.`,
+                },
+              );
           }
           if (!parsed) {
             failures.push({ description: input, problems });
