@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tools/build/tsup-preset';
 
-export default defineConfig(packageBuild());
+// jf-worker is the worker-thread entry JfWorkerPool loads next to dist/index.js.
+export default defineConfig(packageBuild({ index: 'src/index.ts', 'jf-worker': 'src/spatial/jf-worker.ts' }));

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { candidatesFor, DEVICE_TABLE, parseDeviceName } from './device.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { OrtExecutionProviderName, TfjsBackendName } from './backend.js';
+import { candidatesFor, DEVICE_TABLE, type DeviceName, parseDeviceName } from './device.js';
 import { UnsupportedDeviceError } from './errors/unsupported-device-error.js';
 
 describe('device names', () => {
@@ -62,5 +63,14 @@ describe('device precedence', () => {
     expect(() => candidatesFor('tfjs', undefined, { VIDEOLOOM_DEVICE: 'x' })).toThrow(
       /Unsupported VIDEOLOOM_DEVICE/,
     );
+  });
+});
+
+describe('device types', () => {
+  it('keep runtime candidate names apart (checked by the typecheck target)', () => {
+    expectTypeOf(parseDeviceName('cpu')).toEqualTypeOf<DeviceName>();
+    expectTypeOf(candidatesFor('tfjs').candidates).toEqualTypeOf<readonly TfjsBackendName[]>();
+    expectTypeOf(candidatesFor('ort').candidates).toEqualTypeOf<readonly OrtExecutionProviderName[]>();
+    expectTypeOf<'tpu'>().not.toMatchTypeOf<DeviceName>();
   });
 });

@@ -1,2 +1,109 @@
-// Public API of @videoloom/sam2-bridge. Nothing is exported yet: see README.md for what this package will own.
-export {};
+// Public API of @videoloom/sam2-bridge: SAM2 as four ONNX stages plus a TypeScript memory bank.
+export {
+  type FrameMasks,
+  type KeyframePrompt,
+  type MemoryUse,
+  type ObjectResult,
+  type PreprocessedFrame,
+  Sam2Bridge,
+  type Sam2FrameInput,
+  type Sam2ProgressEvent,
+  type TrackRequest,
+} from './bridge/sam2-bridge.js';
+export {
+  DECODER_PREFIX,
+  denseImagePositionalEncoding,
+  MASK_DECODER_CONFIG_KEY,
+  type MaskDecoderConfig,
+  type MaskDecoderWeights,
+  maskDecoderWeightSet,
+  maskDecoderWeightShapes,
+  maskDecoderWeightsFrom,
+  NUM_MASK_TOKENS,
+  randomMaskDecoderWeights,
+  SAM2_MASK_DECODER_CONFIG,
+  TINY_MASK_DECODER_CONFIG,
+} from './decoder/mask-decoder-weights.js';
+export {
+  type MaskLossOptions,
+  TfjsMaskDecoder,
+  type TfjsMaskDecoderInput,
+  type TfjsMaskDecoderOutput,
+} from './decoder/tfjs-mask-decoder.js';
+export {
+  isVideoLoomError,
+  MemoryBankError,
+  Sam2Error,
+  Sam2InputError,
+  Sam2ManifestError,
+  Sam2StageContractError,
+  Sam2WeightsError,
+  VIDEOLOOM_ERROR_MARKER,
+} from './errors/index.js';
+export {
+  type BinaryMask,
+  bestMultimaskIndex,
+  fillHoles,
+  NO_OBJECT_SCORE,
+  resizeLogitsBilinear,
+  roundToBfloat16InPlace,
+  thresholdLogits,
+} from './image/postprocess.js';
+export {
+  preprocessFrame,
+  type RgbFrame,
+  resizeRgbBicubic,
+  SAM2_PIXEL_MEAN,
+  SAM2_PIXEL_STD,
+} from './image/preprocess.js';
+export {
+  MemoryBank,
+  type MemoryBankOptions,
+  type MemorySelection,
+  type PointerPick,
+  planSchedule,
+  type SpatialMemoryPick,
+  type TrackDirection,
+  type TrackSchedule,
+  type UpcomingPass,
+} from './memory/memory-bank.js';
+export { buildMaskDecoderGraph } from './onnx/mask-decoder-graph.js';
+export {
+  SAM2_DIMS,
+  SAM2_STAGES,
+  type Sam2Dims,
+  type Sam2StageName,
+  sam2StageContracts,
+} from './stages/contract.js';
+export {
+  createManifest,
+  parseManifest,
+  readManifest,
+  SAM2_MANIFEST_FILE,
+  SAM2_MANIFEST_FORMAT,
+  SAM2_MEMORY_CONFIG,
+  SAM2_PRESETS,
+  type Sam2Behaviour,
+  type Sam2Manifest,
+  type Sam2MemoryConfig,
+  type Sam2PresetName,
+  writeManifest,
+} from './stages/manifest.js';
+export { type Sam2LoadOptions, Sam2Stages, type StageTiming } from './stages/stages.js';
+export { TfjsTinyStages, type TinyImageFeatures, type TinyStagesWeights } from './tiny/tfjs-tiny-stages.js';
+export {
+  randomTinyStageWeights,
+  TINY_ATTENTION_DIM,
+  TINY_MEMORY_POOL,
+  type TinyStageName,
+  type TinyStageWeights,
+  tinyStageWeightShapes,
+} from './tiny/tiny-stage-weights.js';
+export {
+  parseSafetensors,
+  readSafetensors,
+  serializeSafetensors,
+  type WeightSet,
+  type WeightTensor,
+  writeSafetensors,
+} from './weights/safetensors.js';

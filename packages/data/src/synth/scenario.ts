@@ -154,7 +154,7 @@ function distinctBackgrounds(random: SeededRandom, count: number): Background[] 
   const offset = random.next();
   const textures = random.shuffle(BACKGROUND_TEXTURES);
   return Array.from({ length: count }, (_, i) => {
-    const hue = (offset + i / count + random.uniform(-0.03, 0.03)) % 1;
+    const hue = (((offset + i / count + random.uniform(-0.03, 0.03)) % 1) + 1) % 1;
     return {
       base: hsvToRgb(hue, random.uniform(0.3, 0.6), random.uniform(0.25, 0.45)),
       accent: hsvToRgb((hue + 0.08) % 1, random.uniform(0.3, 0.6), random.uniform(0.45, 0.6)),

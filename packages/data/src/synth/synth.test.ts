@@ -29,6 +29,13 @@ describe('LoomBench-Synth scenarios (property tests over 40 seeds)', () => {
     expect(JSON.stringify(generateScenario(43))).not.toBe(JSON.stringify(a));
   });
 
+  it('generate for every one of the first 2000 seeds of each split', () => {
+    for (const split of ['train', 'val', 'test'] as const) {
+      for (const seed of splitSeeds(split, 2000))
+        expect(generateScenario(seed).frameCount).toBeGreaterThan(0);
+    }
+  });
+
   it.each(SEEDS)(
     'seed %i: shots tile the video, main segments tile its shots, actions are unique',
     (seed) => {

@@ -1,0 +1,77 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selectTfjsBackend, tf } from '@videoloom/backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelConfigError } from '../errors/index.js';
+import { loraModulePath } from '../lora/lora.js';
+import { modelConfigToHfJson, presetConfig } from '../models/videoloom/config.js';
+import { VideoLoomModel } from '../models/videoloom/model.js';
+import { maxAbsDiff } from '../test-support/parity.js';
+import { loadModel } from './checkpoint-io.js';
+import { type TensorToWrite, writeSafetensors } from './safetensors.js';
+
+/** The XTuner/PEFT training-time name of one of our parameter names. */
+function peftName(name: string): string {
+  const lora = name.match(/^(.*)\.lora_([AB])\.weight$/);
+  if (lora)
+    return `mllm.model.${lora[1]?.replace('language_model.', 'language_model.base_model.model.')}.lora_${lora[2]}.default.weight`;
+  if (/_proj\.(weight|bias)$/.test(name) && name.startsWith('language_model.model.layers.')) {
+    return `mllm.model.${name.replace('language_model.', 'language_model.base_model.model.').replace(/\.(weight|bias)$/, '.base_layer.$1')}`;
+  }
+  if (name === 'language_model.lm_head.weight')
+    return 'mllm.model.language_model.base_model.model.lm_head.modules_to_save.default.weight';
+  return `mllm.model.${name}`;
+}
+
+describe('loading the XTuner/PEFT training layout', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    await selectTfjsBackend({ device: 'wasm' });
+    scratch = await mkdtemp(join(tmpdir(), 'llm-core-peft-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('maps PEFT names, loads the adapters, and merged loading gives the same logits', async () => {
+    const config = presetConfig('tiny', { lora: { rank: 4, alpha: 8, dropout: 0 } });
+    const model = VideoLoomModel.create(config, { seed: 4 });
+    for (const target of config.lora?.targets ?? []) {
+      const b = model.params.get(`${loraModulePath(1, target)}.lora_B.weight`);
+      b.assign(tf.randomNormal(b.shape, 0, 0.05, 'float32', 8));
+    }
+    const tensors: TensorToWrite[] = [];
+    for (const name of model.params.names()) {
+      const { shape, data } = await model.params.toCheckpoint(name);
+      tensors.push({ name: peftName(name), shape, data });
+    }
+    // PEFT also keeps the original lm_head next to the trainable copy; it must be ignored.
+    tensors.push({
+      ...(tensors.find((t) => t.name.endsWith('lm_head.modules_to_save.default.weight')) as TensorToWrite),
+      name: 'mllm.model.language_model.base_model.model.lm_head.original_module.weight',
+    });
+    const dir = join(scratch, 'peft');
+    await writeSafetensors(join(dir, 'model.safetensors'), tensors);
+    await writeFile(join(dir, 'config.json'), JSON.stringify(modelConfigToHfJson(model.config)));
+    const ids = [5, 6, 7, 8, 9];
+    const expected = model.forward({ sequence: { ids } }).logits;
+    const adapters = await loadModel(dir);
+    expect(adapters.unusedTensors).toEqual([
+      'mllm.model.language_model.base_model.model.lm_head.original_module.weight',
+    ]);
+    expect(await maxAbsDiff(adapters.model.forward({ sequence: { ids } }).logits, expected)).toBe(0);
+    const merged = await loadModel(dir, { mergeLora: true });
+    expect(merged.model.loraState.merged).toBe(true);
+    expect(await maxAbsDiff(merged.model.forward({ sequence: { ids } }).logits, expected)).toBeLessThan(1e-5);
+
+    // Without the LoRA config the adapters cannot be scaled: a typed error, not a silent guess.
+    const noLora = {
+      ...modelConfigToHfJson(model.config),
+      videoloom: { ...(modelConfigToHfJson(model.config).videoloom as object), lora: null },
+    };
+    await writeFile(join(dir, 'config.json'), JSON.stringify(noLora));
+    await expect(loadModel(dir)).rejects.toThrow(ModelConfigError);
+    for (const m of [model, adapters.model, merged.model]) m.dispose();
+  });
+});

@@ -1,0 +1,412 @@
+import type { HostTensor } from '@videoloom/backend';
+import { Sam2InputError } from '../errors/input-error.js';
+import {
+  type BinaryMask,
+  bestMultimaskIndex,
+  fillHoles,
+  NO_OBJECT_SCORE,
+  resizeLogitsBilinear,
+  roundToBfloat16InPlace,
+  thresholdLogits,
+} from '../image/postprocess.js';
+import { preprocessFrame, type RgbFrame } from '../image/preprocess.js';
+import { MemoryBank, type MemorySelection, planSchedule, type UpcomingPass } from '../memory/memory-bank.js';
+import type { Sam2Behaviour } from '../stages/manifest.js';
+import { type Sam2LoadOptions, Sam2Stages } from '../stages/stages.js';
+
+/** A frame already resized and normalised (CHW float32, 3 × 1024 × 1024), with its original size. */
+export interface PreprocessedFrame {
+  readonly image: Float32Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A frame of the video: decoded RGB (as video-io yields it) or already preprocessed. */
+export type Sam2FrameInput = (RgbFrame | PreprocessedFrame) & {
+  /** Position in the decoded video. */
+  readonly frameIndex: number;
+};
+
+/** One keyframe and its prompts: one [SEG] embedding per object. */
+export interface KeyframePrompt {
+  readonly frameIndex: number;
+  /** The keyframe's image (the LLM already sampled it). */
+  readonly frame: RgbFrame | PreprocessedFrame;
+  /** B × 256 float32: the projected [SEG] embedding of each object, row-major. */
+  readonly segEmbeddings: Float32Array;
+}
+
+/** Progress of a `track` call. */
+export type Sam2ProgressEvent =
+  | {
+      readonly type: 'track-start';
+      readonly numFrames: number;
+      readonly keyframes: readonly number[];
+      readonly objects: number;
+    }
+  | { readonly type: 'keyframe-end'; readonly frameIndex: number }
+  | {
+      readonly type: 'track-progress';
+      readonly frameIndex: number;
+      readonly pass: 'forward' | 'reverse';
+      /** Frames with a result so far (keyframes included), out of numFrames. */
+      readonly completed: number;
+      readonly numFrames: number;
+    }
+  | { readonly type: 'track-end'; readonly numFrames: number };
+
+export interface TrackRequest {
+  /** Frames in the video (T): needed up front for pointer normalisation and the reverse pass. */
+  readonly numFrames: number;
+  readonly keyframes: readonly KeyframePrompt[];
+  /** Every frame of the video in increasing frameIndex order (keyframes may be included or not). */
+  readonly frames: AsyncIterable<Sam2FrameInput>;
+  readonly onProgress?: (event: Sam2ProgressEvent) => void;
+  /** Overrides of the manifest's behaviour for this call. */
+  readonly behaviour?: Partial<Sam2Behaviour>;
+}
+
+/** One object on one frame. */
+export interface ObjectResult {
+  /** The binary mask at the frame's own size (bilinear upsample of the low-res logits, logit > 0). */
+  readonly mask: BinaryMask;
+  /** Chosen low-res logits, 256 × 256 (after the absent-object fill, before hole filling). */
+  readonly lowResLogits: Float32Array;
+  /** Object-present logit (present ⇔ > 0). */
+  readonly objectScore: number;
+  /** Predicted IoU of the chosen mask. */
+  readonly iou: number;
+  /** Which of the 4 mask tokens was chosen. */
+  readonly maskIndex: number;
+}
+
+/** What the bridge fed memory attention for a tracked frame (null on keyframes). */
+export interface MemoryUse {
+  readonly spatialFrames: readonly number[];
+  readonly temporalIndices: readonly number[];
+  readonly pointerFrames: readonly number[];
+  readonly pointerOffsets: readonly number[];
+}
+
+/** The result of one frame. */
+export interface FrameMasks {
+  readonly frameIndex: number;
+  readonly pass: 'keyframe' | 'forward' | 'reverse';
+  /** Prompt tokens given to the mask decoder: 1 on keyframes ([SEG]), 0 on tracked frames. */
+  readonly promptTokens: number;
+  readonly objects: readonly ObjectResult[];
+  readonly memory: MemoryUse | null;
+}
+
+/** What the bank keeps per frame: memory features and the chosen object pointer of every object. */
+interface StoredMemory {
+  /** B × 64 × 64 × 64 (bfloat16-rounded when the behaviour says so). */
+  readonly features: Float32Array;
+  /** B × 256. */
+  readonly objPtrs: Float32Array;
+}
+
+/** Image-encoder outputs of one frame, for B = 1. */
+interface FrameFeatures {
+  readonly visionFeat: Float32Array;
+  readonly pixFeatNoMem: Float32Array;
+  readonly highRes0: Float32Array;
+  readonly highRes1: Float32Array;
+}
+
+/**
+ * SAM2 video segmentation driven by VideoLoom's [SEG] embeddings: keyframes are decoded with the
+ * embedding (K = 1), every other frame is tracked from memory (K = 0), forward from the first
+ * keyframe to the end, then in reverse down to frame 0 (reference §3.8). Only bookkeeping happens
+ * here; every learned parameter is inside the four stage graphs.
+ */
+export class Sam2Bridge {
+  constructor(readonly stages: Sam2Stages) {}
+
+  /** Loads the graphs and manifest from a directory (see `Sam2Stages.load`). */
+  static async load(dir: string, options: Sam2LoadOptions = {}): Promise<Sam2Bridge> {
+    return new Sam2Bridge(await Sam2Stages.load(dir, options));
+  }
+
+  get manifest() {
+    return this.stages.manifest;
+  }
+
+  /**
+   * Segments the objects on every frame. Yields keyframe and forward-pass results in frame order as
+   * the frames stream in, then the reverse pass (first keyframe − 1 down to 0) once the stream ends.
+   * Frames before the first keyframe are held (as given) until the reverse pass reaches them.
+   */
+  async *track(request: TrackRequest): AsyncGenerator<FrameMasks> {
+    const { numFrames } = request;
+    const behaviour: Sam2Behaviour = { ...this.manifest.behaviour, ...request.behaviour };
+    const C = this.manifest.dims.embedDim;
+    const objects = this.checkKeyframes(request.keyframes, numFrames, C);
+    const schedule = planSchedule(
+      numFrames,
+      request.keyframes.map((k) => k.frameIndex),
+    );
+    const firstKeyframe = schedule.keyframes[0] as number;
+    const bank = new MemoryBank<StoredMemory>({ numFrames, ...this.manifest.memory });
+    const emit = request.onProgress ?? (() => {});
+    emit({ type: 'track-start', numFrames, keyframes: schedule.keyframes, objects });
+
+    // 1. Keyframes: decoder with the [SEG] token, no memory.
+    const keyframeResults = new Map<number, FrameMasks>();
+    for (const key of [...request.keyframes].sort((a, b) => a.frameIndex - b.frameIndex)) {
+      const features = await this.encode(key.frame, key.frameIndex);
+      const prompt: HostTensor = { dtype: 'float32', dims: [objects, 1, C], data: key.segEmbeddings };
+      const { result, memory } = await this.decodeAndRemember(
+        key.frame,
+        key.frameIndex,
+        features,
+        features.pixFeatNoMem,
+        prompt,
+        objects,
+        behaviour,
+        'keyframe',
+        null,
+      );
+      bank.addKeyframe(key.frameIndex, memory);
+      keyframeResults.set(key.frameIndex, result);
+      emit({ type: 'keyframe-end', frameIndex: key.frameIndex });
+    }
+
+    // 2. Forward pass, streaming; frames before the first keyframe wait for the reverse pass.
+    let completed = 0;
+    const held: Sam2FrameInput[] = [];
+    let expected = 0;
+    const reverseUpcoming: UpcomingPass[] =
+      firstKeyframe > 0 ? [{ direction: 'reverse', fromFrameIndex: firstKeyframe - 1 }] : [];
+    for await (const frame of request.frames) {
+      if (frame.frameIndex !== expected) {
+        throw new Sam2InputError(
+          'frames',
+          `frameIndex ${expected} next (frames in order, none skipped)`,
+          `frameIndex ${frame.frameIndex}`,
+          frame.frameIndex,
+        );
+      }
+      expected += 1;
+      if (frame.frameIndex >= numFrames) {
+        throw new Sam2InputError(
+          'frames',
+          `at most numFrames = ${numFrames} frames`,
+          'more',
+          frame.frameIndex,
+        );
+      }
+      if (frame.frameIndex < firstKeyframe) {
+        held.push(frame);
+        continue;
+      }
+      const keyResult = keyframeResults.get(frame.frameIndex);
+      if (keyResult) {
+        completed += 1;
+        yield keyResult;
+        continue;
+      }
+      const result = await this.trackFrame(frame, bank, 'forward', objects, behaviour);
+      bank.prune([{ direction: 'forward', fromFrameIndex: frame.frameIndex + 1 }, ...reverseUpcoming]);
+      completed += 1;
+      emit({ type: 'track-progress', frameIndex: frame.frameIndex, pass: 'forward', completed, numFrames });
+      yield result;
+    }
+    if (expected !== numFrames) {
+      throw new Sam2InputError('frames', `${numFrames} frames (numFrames)`, `${expected} frames`);
+    }
+
+    // 3. Reverse pass over the held frames, nearest the first keyframe first.
+    while (held.length > 0) {
+      const frame = held.pop() as Sam2FrameInput;
+      const result = await this.trackFrame(frame, bank, 'reverse', objects, behaviour);
+      bank.prune([{ direction: 'reverse', fromFrameIndex: frame.frameIndex - 1 }]);
+      completed += 1;
+      emit({ type: 'track-progress', frameIndex: frame.frameIndex, pass: 'reverse', completed, numFrames });
+      yield result;
+    }
+    emit({ type: 'track-end', numFrames });
+  }
+
+  private checkKeyframes(keyframes: readonly KeyframePrompt[], numFrames: number, C: number): number {
+    if (keyframes.length === 0) throw new Sam2InputError('keyframes', 'at least one keyframe', 'none');
+    const first = keyframes[0] as KeyframePrompt;
+    const objects = first.segEmbeddings.length / C;
+    const seen = new Set<number>();
+    for (const key of keyframes) {
+      if (!Number.isInteger(key.frameIndex) || key.frameIndex < 0 || key.frameIndex >= numFrames) {
+        throw new Sam2InputError(
+          'keyframes',
+          `frameIndex in [0, ${numFrames - 1}]`,
+          String(key.frameIndex),
+          key.frameIndex,
+        );
+      }
+      if (seen.has(key.frameIndex))
+        throw new Sam2InputError('keyframes', 'each keyframe once', 'a repeated frameIndex', key.frameIndex);
+      seen.add(key.frameIndex);
+      if (!Number.isInteger(objects) || objects < 1 || key.segEmbeddings.length !== objects * C) {
+        throw new Sam2InputError(
+          'segEmbeddings',
+          `B × ${C} floats with the same B on every keyframe (B = ${Number.isInteger(objects) ? objects : '?'})`,
+          `${key.segEmbeddings.length} floats`,
+          key.frameIndex,
+        );
+      }
+    }
+    return objects;
+  }
+
+  private async encode(frame: RgbFrame | PreprocessedFrame, frameIndex: number): Promise<FrameFeatures> {
+    const size = this.manifest.dims.imageSize;
+    let image: Float32Array;
+    if ('image' in frame) {
+      if (frame.image.length !== 3 * size * size) {
+        throw new Sam2InputError(
+          'frame',
+          `a preprocessed image of 3 × ${size} × ${size} floats`,
+          `${frame.image.length} floats`,
+          frameIndex,
+        );
+      }
+      image = frame.image;
+    } else {
+      image = preprocessFrame(frame, size, frameIndex);
+    }
+    const out = await this.stages.run('image_encoder', {
+      image: { dtype: 'float32', dims: [1, 3, size, size], data: image },
+    });
+    return {
+      visionFeat: out.vision_feat as Float32Array,
+      pixFeatNoMem: out.pix_feat_no_mem as Float32Array,
+      highRes0: out.high_res_feat0 as Float32Array,
+      highRes1: out.high_res_feat1 as Float32Array,
+    };
+  }
+
+  private async trackFrame(
+    frame: Sam2FrameInput,
+    bank: MemoryBank<StoredMemory>,
+    direction: 'forward' | 'reverse',
+    objects: number,
+    behaviour: Sam2Behaviour,
+  ): Promise<FrameMasks> {
+    const { embedDim: C, memDim: M, featSize: S } = this.manifest.dims;
+    const features = await this.encode(frame, frame.frameIndex);
+    const selection = bank.select(frame.frameIndex, direction);
+    const N = selection.spatial.length;
+    const P = selection.pointers.length;
+    const memSize = objects * M * S * S;
+    const maskmem = new Float32Array(N * memSize);
+    for (const [i, pick] of selection.spatial.entries()) maskmem.set(pick.memory.features, i * memSize);
+    const ptrs = new Float32Array(P * objects * C);
+    for (const [i, pick] of selection.pointers.entries()) ptrs.set(pick.memory.objPtrs, i * objects * C);
+    const withMem = await this.stages.run('memory_attention', {
+      vision_feat: { dtype: 'float32', dims: [objects, C, S, S], data: tile(features.visionFeat, objects) },
+      maskmem_features: { dtype: 'float32', dims: [N, objects, M, S, S], data: maskmem },
+      maskmem_tpos_index: {
+        dtype: 'int64',
+        dims: [N],
+        data: BigInt64Array.from(selection.spatial, (p) => BigInt(p.temporalIndex)),
+      },
+      obj_ptrs: { dtype: 'float32', dims: [P, objects, C], data: ptrs },
+      obj_ptr_tpos: {
+        dtype: 'float32',
+        dims: [P],
+        data: Float32Array.from(selection.pointers, (p) => p.normalizedOffset),
+      },
+    });
+    const prompt: HostTensor = { dtype: 'float32', dims: [objects, 0, C], data: new Float32Array(0) };
+    const { result, memory } = await this.decodeAndRemember(
+      frame,
+      frame.frameIndex,
+      features,
+      withMem.pix_feat_with_mem as Float32Array,
+      prompt,
+      objects,
+      behaviour,
+      direction,
+      selection,
+    );
+    bank.addTracked(frame.frameIndex, memory);
+    return result;
+  }
+
+  /** Mask decoder → choose the mask → memory encoder; returns the frame's result and what to store. */
+  private async decodeAndRemember(
+    frame: RgbFrame | PreprocessedFrame,
+    frameIndex: number,
+    features: FrameFeatures,
+    imageEmbed: Float32Array,
+    prompt: HostTensor,
+    objects: number,
+    behaviour: Sam2Behaviour,
+    pass: FrameMasks['pass'],
+    selection: MemorySelection<StoredMemory> | null,
+  ): Promise<{ result: FrameMasks; memory: StoredMemory }> {
+    const { embedDim: C, featSize: S, lowResSize: L } = this.manifest.dims;
+    const B = objects;
+    const decoded = await this.stages.run('mask_decoder', {
+      image_embed: {
+        dtype: 'float32',
+        dims: [B, C, S, S],
+        data: imageEmbed.length === B * C * S * S ? imageEmbed : tile(imageEmbed, B),
+      },
+      high_res_feat0: { dtype: 'float32', dims: [B, C / 8, 4 * S, 4 * S], data: tile(features.highRes0, B) },
+      high_res_feat1: { dtype: 'float32', dims: [B, C / 4, 2 * S, 2 * S], data: tile(features.highRes1, B) },
+      prompt_embed: prompt,
+    });
+    const masks = decoded.low_res_masks as Float32Array;
+    const iou = decoded.iou_pred as Float32Array;
+    const ptr = decoded.obj_ptr as Float32Array;
+    const scores = decoded.object_score_logits as Float32Array;
+    const plane = L * L;
+    const chosenLogits = new Float32Array(B * plane);
+    const objPtrs = new Float32Array(B * C);
+    const results: ObjectResult[] = [];
+    const { width, height } = frame;
+    for (let b = 0; b < B; b++) {
+      const maskIndex = behaviour.bestOfThree ? bestMultimaskIndex(iou, b * 4) : 0;
+      const score = scores[b] as number;
+      const logits = masks.slice((b * 4 + maskIndex) * plane, (b * 4 + maskIndex + 1) * plane);
+      if (behaviour.fillAbsentWithNoObjScore && score <= 0) logits.fill(NO_OBJECT_SCORE);
+      chosenLogits.set(logits, b * plane);
+      objPtrs.set(ptr.subarray((b * 4 + maskIndex) * C, (b * 4 + maskIndex + 1) * C), b * C);
+      const forOutput = behaviour.fillHoleArea > 0 ? fillHoles(logits, L, L, behaviour.fillHoleArea) : logits;
+      const mask = thresholdLogits(resizeLogitsBilinear(forOutput, L, L, height, width), height, width);
+      // RLE-INTEGRATION: the lead wires @videoloom/metrics' COCO RLE encoder here (mask → rle).
+      results.push({
+        mask,
+        lowResLogits: logits,
+        objectScore: score,
+        iou: iou[b * 4 + maskIndex] as number,
+        maskIndex,
+      });
+    }
+    const encoded = await this.stages.run('memory_encoder', {
+      vision_feat: { dtype: 'float32', dims: [B, C, S, S], data: tile(features.visionFeat, B) },
+      mask_logits: { dtype: 'float32', dims: [B, 1, L, L], data: chosenLogits },
+      object_score_logits: { dtype: 'float32', dims: [B, 1], data: scores },
+    });
+    const memFeatures = encoded.maskmem_features as Float32Array;
+    if (behaviour.storeMemoriesAsBfloat16) roundToBfloat16InPlace(memFeatures);
+    const memory = selection && {
+      spatialFrames: selection.spatial.map((p) => p.frameIndex),
+      temporalIndices: selection.spatial.map((p) => p.temporalIndex),
+      pointerFrames: selection.pointers.map((p) => p.frameIndex),
+      pointerOffsets: selection.pointers.map((p) => p.offset),
+    };
+    return {
+      result: { frameIndex, pass, promptTokens: prompt.dims[1] as number, objects: results, memory },
+      memory: { features: memFeatures, objPtrs },
+    };
+  }
+}
+
+/** Repeats one object's features B times along a new leading batch axis. */
+function tile(values: Float32Array, times: number): Float32Array {
+  if (times === 1) return values;
+  const out = new Float32Array(values.length * times);
+  for (let i = 0; i < times; i++) out.set(values, i * values.length);
+  return out;
+}
