@@ -17,7 +17,7 @@ export {
 } from './annotation/prompts.js';
 export {
   type FrameRangeSegment,
-  parseFrameRangeAnswer,
+  readAnnotationAnswer,
   type SegmentRules,
   validateSegments,
 } from './annotation/segments.js';

@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/annotation/chat-client.js';
 import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../src/character/builtin.js';
+import { cocoRleCodec } from '../src/character/metrics-codec.js';
 import { runLoomDataPipeline } from '../src/pipeline/loomdata-pipeline.js';
 import type { LoomDataModels } from '../src/pipeline/loomdata-stages.js';
 import type { CharacterFile, LoomDataRecord, ShotsFile } from '../src/pipeline/loomdata-types.js';
@@ -14,7 +15,7 @@ import { DEFAULT_SYNTH_WORLD, generateScenario } from '../src/synth/scenario.js'
 import { videoTruth } from '../src/synth/truth.js';
 import { type ChatServer, imageCount, promptText, startChatServer } from './helpers/chat-server.js';
 import { encodeRgbVideo, makeConcatenation, sharedVideosDir } from './helpers/ffmpeg-frames.js';
-import { ffmpegOpenFrames, markOverlays, pngImage, uncompressedRleCodec } from './helpers/standins.js';
+import { ffmpegOpenFrames, markOverlays, pngImage } from './helpers/standins.js';
 
 const videos = sharedVideosDir();
 const haveVideos = fs.existsSync(path.join(videos, '01_dog.mp4'));
@@ -109,7 +110,7 @@ describe.skipIf(!haveVideos)('LoomData pipeline end to end on real videos', () =
       detector: new ContrastPersonDetector(),
       describer: new ColourDescriber(),
       tracker: new ColourTracker(),
-      maskCodec: uncompressedRleCodec,
+      maskCodec: cocoRleCodec,
       drawOverlays: markOverlays,
       encodeImage: pngImage,
       annotationClient: client,
@@ -192,9 +193,7 @@ describe.skipIf(!haveVideos)('LoomData pipeline end to end on real videos', () =
           expect(seg.descriptions[i]!.startSeconds).toBe(seg.descriptions[i - 1]!.endSeconds);
       }
       const first = r.tracklet.find((m) => m !== null)!;
-      expect(uncompressedRleCodec.decode(first).length).toBe(
-        r.mainCharacter.maskWidth * r.mainCharacter.maskHeight,
-      );
+      expect(cocoRleCodec.decode(first).length).toBe(r.mainCharacter.maskWidth * r.mainCharacter.maskHeight);
       const character: CharacterFile = JSON.parse(
         fs.readFileSync(path.join(outDir, 'videos', r.videoId, 'character.json'), 'utf8'),
       );

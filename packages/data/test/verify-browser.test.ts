@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/annotation/chat-client.js';
 import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../src/character/builtin.js';
+import { cocoRleCodec } from '../src/character/metrics-codec.js';
 import { runLoomDataPipeline } from '../src/pipeline/loomdata-pipeline.js';
 import type { LoomDataModels } from '../src/pipeline/loomdata-stages.js';
 import type { LoomDataRecord, VerificationDecisions } from '../src/pipeline/loomdata-types.js';
@@ -14,7 +16,7 @@ import { DEFAULT_SYNTH_WORLD, generateScenario } from '../src/synth/scenario.js'
 import { startVerificationServer, type VerificationServer } from '../src/verify/server.js';
 import { type ChatServer, promptText, startChatServer } from './helpers/chat-server.js';
 import { encodeRgbVideo } from './helpers/ffmpeg-frames.js';
-import { ffmpegOpenFrames, markOverlays, pngImage, uncompressedRleCodec } from './helpers/standins.js';
+import { ffmpegOpenFrames, markOverlays, pngImage } from './helpers/standins.js';
 
 const CHROMIUM = process.env.VIDEOLOOM_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -64,7 +66,7 @@ describe.skipIf(!haveChromium)('manual verification page in a real headless brow
     detector: new ContrastPersonDetector(),
     describer: new ColourDescriber(),
     tracker: new ColourTracker(),
-    maskCodec: uncompressedRleCodec,
+    maskCodec: cocoRleCodec,
     drawOverlays: markOverlays,
     encodeImage: pngImage,
     annotationClient: new ChatClient({ baseUrl: chat.baseUrl, model: 'scripted', initialBackoffMs: 5 }),
@@ -89,7 +91,7 @@ describe.skipIf(!haveChromium)('manual verification page in a real headless brow
     page = await startVerificationServer({
       outDir,
       openFrames: ffmpegOpenFrames(),
-      maskCodec: uncompressedRleCodec,
+      maskCodec: cocoRleCodec,
       encodePng: (img) => pngImage(img).bytes,
       workWidth: 320,
     });

@@ -1,7 +1,7 @@
 import { AnnotationRejectedError } from '../errors/annotation-error.js';
 import type { ChatClient, ChatContentPart, ChatMessage } from './chat-client.js';
 import { actionAnnotationPrompt } from './prompts.js';
-import { type FrameRangeSegment, parseFrameRangeAnswer, validateSegments } from './segments.js';
+import { type FrameRangeSegment, readAnnotationAnswer, validateSegments } from './segments.js';
 
 /** An encoded image ready to send: e.g. a JPEG of a sampled frame with the NumPro and Set-of-Marks overlays. */
 export interface EncodedImage {
@@ -44,11 +44,11 @@ export async function annotateShot(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const answer = await client.complete(messages);
     lastAnswer = answer.text;
-    const segments = parseFrameRangeAnswer(answer.text);
-    problems = validateSegments(segments, {
-      frameCount,
-      ...(options.minFrames ? { minFrames: options.minFrames } : {}),
-    });
+    const read = readAnnotationAnswer(answer.text);
+    const segments = read.segments;
+    const rules = { frameCount, ...(options.minFrames ? { minFrames: options.minFrames } : {}) };
+    problems =
+      segments.length === 0 ? read.problems : [...read.problems, ...validateSegments(segments, rules)];
     if (problems.length === 0) return { segments, attempts: attempt, model: answer.model };
     messages.push(
       { role: 'assistant', content: answer.text },

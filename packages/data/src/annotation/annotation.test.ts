@@ -3,7 +3,7 @@ import { type ChatServer, imageCount, promptText, startChatServer } from '../../
 import { annotateShot } from './annotate.js';
 import { ChatClient, retryAfterMs } from './chat-client.js';
 import { actionAnnotationPrompt, loomBenchQuestionPrompt, parseLoomBenchQuestions } from './prompts.js';
-import { parseFrameRangeAnswer, validateSegments } from './segments.js';
+import { readAnnotationAnswer, validateSegments } from './segments.js';
 
 let server: ChatServer | undefined;
 afterEach(async () => {
@@ -13,21 +13,21 @@ afterEach(async () => {
 const fast = { initialBackoffMs: 5, maxBackoffMs: 20 };
 
 describe('segment parsing and validation', () => {
-  it('parses "from A to B: description" lines, ignoring other text and markdown', () => {
+  it('reads "from A to B: description" lines through slowfast, ignoring other text and markdown', () => {
     const text = 'Here you go:\n\n**from 0 to 12:** The man waves.\n- from 13 to 30: He sits down.\n';
-    expect(parseFrameRangeAnswer(text)).toEqual([
+    expect(readAnnotationAnswer(text).segments).toEqual([
       { startFrameId: 0, endFrameId: 12, description: 'The man waves.' },
       { startFrameId: 13, endFrameId: 30, description: 'He sits down.' },
     ]);
   });
 
   it('accepts full coverage with ranges of at least 13 frames', () => {
-    const ok = parseFrameRangeAnswer('from 0 to 12: a.\nfrom 13 to 39: b.');
+    const ok = readAnnotationAnswer('from 0 to 12: a.\nfrom 13 to 39: b.').segments;
     expect(validateSegments(ok, { frameCount: 40 })).toEqual([]);
   });
 
   it('names each broken rule: gap, overlap, short range, out of range, uncovered tail', () => {
-    const v = (t: string, n: number) => validateSegments(parseFrameRangeAnswer(t), { frameCount: n });
+    const v = (t: string, n: number) => validateSegments(readAnnotationAnswer(t).segments, { frameCount: n });
     expect(v('from 0 to 12: a\nfrom 14 to 39: b', 40)).toEqual([
       'range 2 (from 14 to 39) leaves frames 13..13 unassigned',
     ]);
@@ -40,6 +40,11 @@ describe('segment parsing and validation', () => {
     expect(v('from 0 to 45: a', 40)).toEqual(['range 1 (from 0 to 45) goes past the last frame id 39']);
     expect(v('from 0 to 30: a', 40)).toEqual(['frames 31..39 are not covered by any range']);
     expect(v('nothing useful', 40)).toEqual(['no "from A to B: description" line was found']);
+    expect(readAnnotationAnswer('nothing useful').problems).toEqual([
+      'no "from A to B: description" line was found',
+    ]);
+    // slowfast reads a reversed range swapped; the pipeline treats it as a problem to send back.
+    expect(readAnnotationAnswer('from 39 to 0: a').problems).toHaveLength(1);
     // A shot with fewer sampled frames than 13 needs one range over all of them.
     expect(v('from 0 to 7: a', 8)).toEqual([]);
   });

@@ -1,7 +1,8 @@
+import { parseAnnotation } from '@videoloom/slowfast';
+
 /**
- * The "from A to B: description" answer format of the annotation prompt (paper Fig. 11) and its
- * validation. The parser is deliberately tiny: @videoloom/slowfast owns answer parsing, and its parser
- * replaces `parseFrameRangeAnswer` once it is merged; the validation works on the parsed type either way.
+ * The "from A to B: description" answer format of the annotation prompt (paper Fig. 11): parsing is
+ * @videoloom/slowfast's `parseAnnotation`; this file adds the pipeline's validation rules.
  */
 
 /** One parsed line: sampled frame ids A..B inclusive, and what the person does then. */
@@ -11,16 +12,24 @@ export interface FrameRangeSegment {
   readonly description: string;
 }
 
-const LINE = /^\s*(?:[-*]\s*)?from\s+\[?(\d+)\]?\s+to\s+\[?(\d+)\]?\s*[:：]\s*(.+?)\s*$/i;
-
-/** Parses every "from A to B: description" line; other lines (blank, markdown) are ignored. INTEGRATION POINT: replace with slowfast's parser. */
-export function parseFrameRangeAnswer(text: string): FrameRangeSegment[] {
-  const out: FrameRangeSegment[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const m = LINE.exec(line.replace(/\*\*/g, ''));
-    if (m) out.push({ startFrameId: Number(m[1]), endFrameId: Number(m[2]), description: m[3]! });
-  }
-  return out;
+/**
+ * Reads an annotation answer with slowfast's parser. A reversed range ("from 9 to 3"), which the parser
+ * reads swapped, is a problem here: the pipeline keeps only answers that follow the format as asked.
+ */
+export function readAnnotationAnswer(text: string): { segments: FrameRangeSegment[]; problems: string[] } {
+  // Models often bold the range ("**from 0 to 12:** ..."); slowfast's parser would keep the closing
+  // "**" in the description, so bold markers are dropped first (descriptions carry no markdown).
+  const parsed = parseAnnotation(text.replace(/\*\*/g, ''));
+  if (!parsed.ok) return { segments: [], problems: ['no "from A to B: description" line was found'] };
+  const segments = parsed.value.map((s) => ({
+    startFrameId: s.startFrameId,
+    endFrameId: s.endFrameId,
+    description: s.description,
+  }));
+  const problems = parsed.issues
+    .filter((i) => i.kind === 'reversed-range')
+    .map((i) => `a range is reversed: ${i.detail}`);
+  return { segments, problems };
 }
 
 /** Options of {@link validateSegments}. */

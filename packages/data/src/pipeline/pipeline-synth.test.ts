@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, promptText, startChatServer } from '../../test/helpers/chat-server.js';
-import { markOverlays, pngImage, uncompressedRleCodec } from '../../test/helpers/standins.js';
+import { markOverlays, pngImage } from '../../test/helpers/standins.js';
 import { ChatClient } from '../annotation/chat-client.js';
 import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../character/builtin.js';
+import { cocoRleCodec } from '../character/metrics-codec.js';
 import type { OpenFrames } from '../frames/frame-source.js';
 import { renderFrame } from '../synth/render.js';
 import { DEFAULT_SYNTH_WORLD, generateScenario, type SynthScenario } from '../synth/scenario.js';
@@ -64,7 +65,7 @@ describe('LoomData pipeline on rendered LoomBench-Synth videos', () => {
         detector: new ContrastPersonDetector(),
         describer: new ColourDescriber(),
         tracker: new ColourTracker(),
-        maskCodec: uncompressedRleCodec,
+        maskCodec: cocoRleCodec,
         drawOverlays: markOverlays,
         encodeImage: pngImage,
         annotationClient: new ChatClient({ baseUrl: chat.baseUrl, model: 'scripted' }),
@@ -92,7 +93,7 @@ describe('LoomData pipeline on rendered LoomBench-Synth videos', () => {
           const truthMask = renderFrame(scenario, f).mainMask;
           if (!truthMask.some((v) => v)) continue;
           expect(rle).not.toBeNull();
-          const mask = uncompressedRleCodec.decode(rle!);
+          const mask = cocoRleCodec.decode(rle!);
           let inter = 0;
           let union = 0;
           mask.forEach((v, p) => {

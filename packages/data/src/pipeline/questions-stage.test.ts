@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatServer, startChatServer } from '../../test/helpers/chat-server.js';
-import { uncompressedRleCodec } from '../../test/helpers/standins.js';
 import { ChatClient } from '../annotation/chat-client.js';
 import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../character/builtin.js';
+import { cocoRleCodec } from '../character/metrics-codec.js';
 import type { LoomBenchQuestion } from '../synth/questions.js';
 import { loomDataStages } from './loomdata-stages.js';
 import type { LoomDataRecord } from './loomdata-types.js';
@@ -68,7 +68,7 @@ describe('questions stage', () => {
         detector: new ContrastPersonDetector(),
         describer: new ColourDescriber(),
         tracker: new ColourTracker(),
-        maskCodec: uncompressedRleCodec,
+        maskCodec: cocoRleCodec,
         drawOverlays: unused,
         encodeImage: unused,
         annotationClient: client,

@@ -1,48 +1,14 @@
 /**
  * TEST STAND-INS for parts other packages own, used until they are wired in:
- * - `uncompressedRleCodec`: COCO's *uncompressed* RLE (column-major run lengths starting with zeros),
- *   standing in for @videoloom/metrics' compressed codec;
  * - `markOverlays`: a crude NumPro/Set-of-Marks marker (a red bar lower-left whose length is the frame id,
  *   a white square at the mask centroid), standing in for @videoloom/video-io's drawing;
  * - `pngImage`: a real PNG encoder (pngjs);
  * - `ffmpegOpenFrames`: the ffmpeg decoding stand-in at a maximum width.
  */
 import { PNG } from 'pngjs';
-import type { CocoRle, MaskCodec } from '../../src/character/contracts.js';
 import type { OpenFrames } from '../../src/frames/frame-source.js';
 import type { RgbImage } from '../../src/pipeline/loomdata-stages.js';
 import { ffmpegFrames, probeSize } from './ffmpeg-frames.js';
-
-export const uncompressedRleCodec: MaskCodec = {
-  encode(mask, width, height): CocoRle {
-    const counts: number[] = [];
-    let current = 0;
-    let run = 0;
-    for (let x = 0; x < width; x++)
-      for (let y = 0; y < height; y++) {
-        const v = mask[y * width + x] ? 1 : 0;
-        if (v === current) run++;
-        else {
-          counts.push(run);
-          current = v;
-          run = 1;
-        }
-      }
-    counts.push(run);
-    return { size: [height, width], counts };
-  },
-  decode(rle) {
-    const [height, width] = rle.size;
-    const mask = new Uint8Array(height * width);
-    let p = 0;
-    let v = 0;
-    for (const n of rle.counts as readonly number[]) {
-      for (let k = 0; k < n; k++, p++) if (v) mask[(p % height) * width + Math.floor(p / height)] = 1;
-      v ^= 1;
-    }
-    return mask;
-  },
-};
 
 export function markOverlays(
   frame: RgbImage,
