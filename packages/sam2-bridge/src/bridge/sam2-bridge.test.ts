@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { measureLeaks } from '@videoloom/backend';
+import { decodeRle } from '@videoloom/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gaussianSource, maskDecoderWeightsFrom } from '../decoder/mask-decoder-weights.js';
 import { Sam2InputError } from '../errors/input-error.js';
@@ -124,6 +125,8 @@ describe('Sam2Bridge end to end on the committed tiny graphs', () => {
       expect(obj?.mask.height).toBe(HEIGHT);
       expect(obj?.mask.data.length).toBe(WIDTH * HEIGHT);
       expect(obj?.mask.data.every((v) => v === 0 || v === 1)).toBe(true);
+      // The RLE is the same mask: decoding it gives the binary mask back.
+      expect(decodeRle(obj!.rle).data).toEqual(obj!.mask.data);
       expect(obj?.lowResLogits.length).toBe(256 * 256);
       expect([1, 2, 3]).toContain(obj?.maskIndex);
     }

@@ -1,4 +1,5 @@
 import type { HostTensor } from '@videoloom/backend';
+import { type CocoRle, encodeRle } from '@videoloom/metrics';
 import { Sam2InputError } from '../errors/input-error.js';
 import {
   type BinaryMask,
@@ -70,6 +71,8 @@ export interface TrackRequest {
 export interface ObjectResult {
   /** The binary mask at the frame's own size (bilinear upsample of the low-res logits, logit > 0). */
   readonly mask: BinaryMask;
+  /** The same mask as COCO RLE (pycocotools conventions), ready for LoomBench / refVOS files. */
+  readonly rle: CocoRle;
   /** Chosen low-res logits, 256 × 256 (after the absent-object fill, before hole filling). */
   readonly lowResLogits: Float32Array;
   /** Object-present logit (present ⇔ > 0). */
@@ -374,9 +377,9 @@ export class Sam2Bridge {
       objPtrs.set(ptr.subarray((b * 4 + maskIndex) * C, (b * 4 + maskIndex + 1) * C), b * C);
       const forOutput = behaviour.fillHoleArea > 0 ? fillHoles(logits, L, L, behaviour.fillHoleArea) : logits;
       const mask = thresholdLogits(resizeLogitsBilinear(forOutput, L, L, height, width), height, width);
-      // RLE-INTEGRATION: the lead wires @videoloom/metrics' COCO RLE encoder here (mask → rle).
       results.push({
         mask,
+        rle: encodeRle(mask),
         lowResLogits: logits,
         objectScore: score,
         iou: iou[b * 4 + maskIndex] as number,

@@ -1,11 +1,8 @@
+import type { BinaryMask } from '@videoloom/metrics';
 import { Sam2InputError } from '../errors/input-error.js';
 
-/** A binary mask: row-major, 1 = object, 0 = background. */
-export interface BinaryMask {
-  readonly height: number;
-  readonly width: number;
-  readonly data: Uint8Array;
-}
+// One mask type for the workspace: metrics owns it (and its COCO RLE codec).
+export type { BinaryMask };
 
 /** Score SAM2 writes over masks of absent objects (`NO_OBJ_SCORE`). */
 export const NO_OBJECT_SCORE = -1024;
