@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tools/build/tsup-preset';
 
-export default defineConfig(packageBuild());
+export default defineConfig(
+  packageBuild({ index: 'src/index.ts', 'bin/videoloom-data': 'src/bin/videoloom-data.ts' }),
+);

@@ -39,6 +39,7 @@ export type {
   PersonDetector,
   TrackedMask,
 } from './character/contracts.js';
+export { cocoRleCodec } from './character/metrics-codec.js';
 // LoomData pipeline (shots, stages, annotation, outputs).
 export {
   AnnotationRejectedError,
@@ -49,6 +50,11 @@ export {
   StageInputError,
 } from './errors/index.js';
 export type { DecodedFrame, FrameSource, OpenFrames, OpenFramesOptions } from './frames/frame-source.js';
+export {
+  drawAnnotationOverlays,
+  encodeAnnotationImage,
+  openFramesWithVideoIo,
+} from './frames/video-io-frames.js';
 export { readJson, readJsonIfExists, writeFileAtomic, writeJsonAtomic } from './pipeline/atomic.js';
 export { type Histogram, histogram, renderHistogramPng, writeHistogramPng } from './pipeline/histogram.js';
 export {

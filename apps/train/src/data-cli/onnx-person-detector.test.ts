@@ -1,4 +1,4 @@
-import { buildOnnxModel } from '@videoloom/backend/testing';
+import { buildOnnxModel } from '@videoloom/backend';
 import { describe, expect, it } from 'vitest';
 import { OnnxPersonDetector, toPixelValues } from './onnx-person-detector.js';
 

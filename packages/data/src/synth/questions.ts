@@ -31,10 +31,10 @@ export interface LoomBenchQuestion {
 }
 
 const WHEN_TEMPLATES = [
-  'When does the {who} {does}?',
-  'At what time does the {who} {does}?',
+  'When does the {who} {do}?',
+  'At what time does the {who} {do}?',
   'Find the moment when the {who} {does}.',
-  'During which part of the video does the {who} {does}?',
+  'During which part of the video does the {who} {do}?',
 ] as const;
 
 const WHERE_TEMPLATES = [
@@ -51,6 +51,11 @@ const COMBINED_TEMPLATES = [
 
 function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
+}
+
+/** "slides left" -> "slide left": every phrase starts with a regular third-person verb. */
+function baseForm(phrase: string): string {
+  return phrase.replace(/^(\w+?)s\b/, '$1');
 }
 
 /** Seconds of a frame-range, [startFrame / fps, endFrame / fps). */
@@ -77,6 +82,7 @@ export function generateQuestions(scenario: SynthScenario): LoomBenchQuestion[] 
       const values = {
         who: scenario.mainDescription,
         does,
+        do: baseForm(does),
         start: span.startSeconds.toFixed(2),
         end: span.endSeconds.toFixed(2),
       };

@@ -120,6 +120,12 @@ describe('LoomBench-Synth truth and questions', () => {
         expect(q.span).toEqual({ startSeconds: segment.startSeconds, endSeconds: segment.endSeconds });
         if (q.type === 'where') expect(q.question).toContain(`${q.span.startSeconds.toFixed(2)}s`);
         else expect(q.question).not.toMatch(/\d/);
+        // "does the ... <verb>": the base form ("When does it move", never "does it moves").
+        if (/\bdoes the\b/.test(q.question)) {
+          expect(q.question).not.toMatch(
+            /\b(moves|slides|rises|sinks|jumps|hops|spins|turns|grows|gets|shrinks|stands|stays|appears|shows|leaves|exits)\b/,
+          );
+        }
       }
       expect(new Set(questions.map((q) => q.questionId)).size).toBe(questions.length);
     }
