@@ -11,7 +11,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'videoloom-data-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function sink(): NodeJS.WriteStream & { text: string } {
-  const s = { text: '', write: (chunk: string) => ((s.text += chunk), true), isTTY: false };
+  const s = {
+    text: '',
+    write(chunk: string) {
+      s.text += chunk;
+      return true;
+    },
+    isTTY: false,
+  };
   return s as unknown as NodeJS.WriteStream & { text: string };
 }
 
