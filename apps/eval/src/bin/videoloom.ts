@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { isVideoLoomError, tf } from '@videoloom/backend';
 import { formatDoctorReport, runDoctor } from '../doctor/run-doctor.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeJsonAtomic } from '../score/report.js';
 
 const USAGE = `Usage: videoloom <command> [options]
 
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${formatDoctorReport(report)}\n`);
   if (values.json) {
-    await writeFileAtomic(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    writeJsonAtomic(values.json, report);
     process.stdout.write(`\nwrote ${values.json}\n`);
   }
   return 0;
