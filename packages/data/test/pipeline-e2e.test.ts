@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/annotation/chat-client.js';
 import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../src/character/builtin.js';
 import { cocoRleCodec } from '../src/character/metrics-codec.js';
+import type { OpenFrames } from '../src/frames/frame-source.js';
+import {
+  drawAnnotationOverlays,
+  encodeAnnotationImage,
+  openFramesWithVideoIo,
+} from '../src/frames/video-io-frames.js';
 import { runLoomDataPipeline } from '../src/pipeline/loomdata-pipeline.js';
 import type { LoomDataModels } from '../src/pipeline/loomdata-stages.js';
 import type { CharacterFile, LoomDataRecord, ShotsFile } from '../src/pipeline/loomdata-types.js';
@@ -15,7 +21,6 @@ import { DEFAULT_SYNTH_WORLD, generateScenario } from '../src/synth/scenario.js'
 import { videoTruth } from '../src/synth/truth.js';
 import { type ChatServer, imageCount, promptText, startChatServer } from './helpers/chat-server.js';
 import { encodeRgbVideo, makeConcatenation, sharedVideosDir } from './helpers/ffmpeg-frames.js';
-import { ffmpegOpenFrames, markOverlays, pngImage } from './helpers/standins.js';
 
 const videos = sharedVideosDir();
 const haveVideos = fs.existsSync(path.join(videos, '01_dog.mp4'));
@@ -52,6 +57,15 @@ function modelReply(
     };
   }
   return { status: 400, body: '{"error":{"message":"unknown prompt"}}' };
+}
+
+/** video-io decoding that counts the passes opened (the resume test checks none are reopened). */
+function countingOpenFrames(counter: { opened: number }): OpenFrames {
+  const open = openFramesWithVideoIo();
+  return (videoPath, options) => {
+    counter.opened++;
+    return open(videoPath, options);
+  };
 }
 
 describe.skipIf(!haveVideos)('LoomData pipeline end to end on real videos', () => {
@@ -106,13 +120,13 @@ describe.skipIf(!haveVideos)('LoomData pipeline end to end on real videos', () =
       maxRetries: 1,
     });
     return {
-      openFrames: ffmpegOpenFrames(counter),
+      openFrames: countingOpenFrames(counter),
       detector: new ContrastPersonDetector(),
       describer: new ColourDescriber(),
       tracker: new ColourTracker(),
       maskCodec: cocoRleCodec,
-      drawOverlays: markOverlays,
-      encodeImage: pngImage,
+      drawOverlays: drawAnnotationOverlays,
+      encodeImage: encodeAnnotationImage,
       annotationClient: client,
     };
   };

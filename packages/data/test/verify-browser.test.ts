@@ -8,6 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/annotation/chat-client.js';
 import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../src/character/builtin.js';
 import { cocoRleCodec } from '../src/character/metrics-codec.js';
+import {
+  drawAnnotationOverlays,
+  encodeAnnotationImage,
+  openFramesWithVideoIo,
+} from '../src/frames/video-io-frames.js';
 import { runLoomDataPipeline } from '../src/pipeline/loomdata-pipeline.js';
 import type { LoomDataModels } from '../src/pipeline/loomdata-stages.js';
 import type { LoomDataRecord, VerificationDecisions } from '../src/pipeline/loomdata-types.js';
@@ -16,7 +21,6 @@ import { DEFAULT_SYNTH_WORLD, generateScenario } from '../src/synth/scenario.js'
 import { startVerificationServer, type VerificationServer } from '../src/verify/server.js';
 import { type ChatServer, promptText, startChatServer } from './helpers/chat-server.js';
 import { encodeRgbVideo } from './helpers/ffmpeg-frames.js';
-import { ffmpegOpenFrames, markOverlays, pngImage } from './helpers/standins.js';
 
 const CHROMIUM = process.env.VIDEOLOOM_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -62,13 +66,13 @@ describe.skipIf(!haveChromium)('manual verification page in a real headless brow
   });
 
   const models = (): LoomDataModels => ({
-    openFrames: ffmpegOpenFrames(),
+    openFrames: openFramesWithVideoIo(),
     detector: new ContrastPersonDetector(),
     describer: new ColourDescriber(),
     tracker: new ColourTracker(),
     maskCodec: cocoRleCodec,
-    drawOverlays: markOverlays,
-    encodeImage: pngImage,
+    drawOverlays: drawAnnotationOverlays,
+    encodeImage: encodeAnnotationImage,
     annotationClient: new ChatClient({ baseUrl: chat.baseUrl, model: 'scripted', initialBackoffMs: 5 }),
   });
 
@@ -90,9 +94,9 @@ describe.skipIf(!haveChromium)('manual verification page in a real headless brow
 
     page = await startVerificationServer({
       outDir,
-      openFrames: ffmpegOpenFrames(),
+      openFrames: openFramesWithVideoIo(),
       maskCodec: cocoRleCodec,
-      encodePng: (img) => pngImage(img).bytes,
+      encodePng: (img) => encodeAnnotationImage(img).bytes,
       workWidth: 320,
     });
     browser = await chromium.launch({

@@ -213,6 +213,18 @@ describe('FfmpegVideoSource.decode', () => {
     }
     expect(seen).toBe(2);
   });
+
+  it('stops the decoder when the consumer stops early with its pipes full (every frame requested)', async () => {
+    const info = await source.probe(ntscClip);
+    const frameIndices = Array.from({ length: info.frameCount }, (_, i) => i);
+    let seen = 0;
+    for await (const _ of source.decode(info, { outputs: [{ name: 'f', frameIndices }] })) {
+      // Wait until FFmpeg has filled the queue and the pipe is paused, then leave.
+      if (++seen === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+      if (seen === 2) break;
+    }
+    expect(seen).toBe(2);
+  }, 20_000);
 });
 
 describe('bad input', () => {

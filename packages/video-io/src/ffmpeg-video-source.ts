@@ -350,6 +350,9 @@ export class FfmpegVideoSource implements VideoSource {
       request.signal?.removeEventListener('abort', onAbort);
       await resizer.close();
       if (!exit) child.kill('SIGKILL');
+      // A consumer that stops early leaves pipes paused (backpressure) with data in them: they would
+      // never end, and the child's 'close' (which waits for them) would never come.
+      for (const pipe of pipes) pipe.destroy();
       await closed;
       await fs.rm(scriptDir, { recursive: true, force: true });
     }

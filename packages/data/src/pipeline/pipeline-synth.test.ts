@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, promptText, startChatServer } from '../../test/helpers/chat-server.js';
-import { markOverlays, pngImage } from '../../test/helpers/standins.js';
 import { ChatClient } from '../annotation/chat-client.js';
 import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../character/builtin.js';
 import { cocoRleCodec } from '../character/metrics-codec.js';
 import type { OpenFrames } from '../frames/frame-source.js';
+import { drawAnnotationOverlays, encodeAnnotationImage } from '../frames/video-io-frames.js';
 import { renderFrame } from '../synth/render.js';
 import { DEFAULT_SYNTH_WORLD, generateScenario, type SynthScenario } from '../synth/scenario.js';
 import { videoTruth } from '../synth/truth.js';
@@ -66,8 +66,8 @@ describe('LoomData pipeline on rendered LoomBench-Synth videos', () => {
         describer: new ColourDescriber(),
         tracker: new ColourTracker(),
         maskCodec: cocoRleCodec,
-        drawOverlays: markOverlays,
-        encodeImage: pngImage,
+        drawOverlays: drawAnnotationOverlays,
+        encodeImage: encodeAnnotationImage,
         annotationClient: new ChatClient({ baseUrl: chat.baseUrl, model: 'scripted' }),
       },
     });
