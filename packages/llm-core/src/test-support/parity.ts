@@ -1,7 +1,10 @@
 // Helpers shared by the parity tests (not exported from the package).
 import { fileURLToPath } from 'node:url';
-import { tf } from '@videoloom/backend';
+import { selectTfjsBackend, tf } from '@videoloom/backend';
+import { afterAll, beforeAll } from 'vitest';
 import type { Tensor } from '../layers/ops.js';
+import type { VideoLoomModel } from '../models/videoloom/model.js';
+import { loadModel } from '../weights/checkpoint-io.js';
 import { SafetensorsCheckpoint } from '../weights/safetensors.js';
 
 /** Directory of the PyTorch-generated parity fixtures (see tools/fixtures/llm-core/README.md). */
@@ -40,3 +43,18 @@ export async function maxAbsDiff(a: Tensor, b: Tensor): Promise<number> {
 
 /** The maximum absolute error the parity tests allow at fp32. */
 export const FP32_TOLERANCE = 1e-4;
+
+/**
+ * The setup every parity suite shares: the wasm backend, the fixtures and the tiny model loaded from
+ * the fixture checkpoint (freed after the suite). Call inside a `describe`; read the fields in tests.
+ */
+export function useParityModel(): { fixtures: Map<string, Tensor>; model: VideoLoomModel } {
+  const parity = {} as { fixtures: Map<string, Tensor>; model: VideoLoomModel };
+  beforeAll(async () => {
+    await selectTfjsBackend({ device: 'wasm' });
+    parity.fixtures = await loadParityFixtures();
+    parity.model = (await loadModel(PARITY_DIR)).model;
+  });
+  afterAll(() => parity.model.dispose());
+  return parity;
+}

@@ -8,6 +8,7 @@ import {
   loadParityFixtures,
   maxAbsDiff,
   PARITY_DIR,
+  useParityModel,
 } from '../../test-support/parity.js';
 import { loadModel } from '../../weights/checkpoint-io.js';
 import type { VideoLoomModel } from '../videoloom/model.js';
@@ -15,40 +16,41 @@ import { bicubicMatrix } from './bicubic.js';
 import { resizePositionEmbedding, runVisionEncoder } from './vision-encoder.js';
 
 describe('InternViT parity with PyTorch (wasm)', () => {
-  let fixtures: Map<string, Tensor>;
-  let model: VideoLoomModel;
-  beforeAll(async () => {
-    await selectTfjsBackend({ device: 'wasm' });
-    fixtures = await loadParityFixtures();
-    model = (await loadModel(PARITY_DIR)).model;
-  });
-  afterAll(() => model.dispose());
+  const parity = useParityModel();
 
   it('matches at the trained 8x8 grid (2 images)', async () => {
-    const out = runVisionEncoder(model.params, model.config.vision, fixture(fixtures, 'vit.pixels'));
+    const out = runVisionEncoder(
+      parity.model.params,
+      parity.model.config.vision,
+      fixture(parity.fixtures, 'vit.pixels'),
+    );
     expect(out.shape).toEqual([2, 64, 32]);
-    expect(await maxAbsDiff(out, fixture(fixtures, 'vit.out'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(await maxAbsDiff(out, fixture(parity.fixtures, 'vit.out'))).toBeLessThanOrEqual(FP32_TOLERANCE);
   });
 
   it('matches at a 6x6 grid through the bicubic position-embedding resize', async () => {
-    const out = runVisionEncoder(model.params, model.config.vision, fixture(fixtures, 'vit.pixels84'));
-    expect(await maxAbsDiff(out, fixture(fixtures, 'vit.out84'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    const out = runVisionEncoder(
+      parity.model.params,
+      parity.model.config.vision,
+      fixture(parity.fixtures, 'vit.pixels84'),
+    );
+    expect(await maxAbsDiff(out, fixture(parity.fixtures, 'vit.out84'))).toBeLessThanOrEqual(FP32_TOLERANCE);
   });
 
   it('resizes the position grid like F.interpolate(bicubic, align_corners=False), down and up', async () => {
-    const pos = model.params.get('vision_model.embeddings.position_embedding');
+    const pos = parity.model.params.get('vision_model.embeddings.position_embedding');
     expect(
-      await maxAbsDiff(resizePositionEmbedding(pos, 6, 6), fixture(fixtures, 'posembed.down6')),
+      await maxAbsDiff(resizePositionEmbedding(pos, 6, 6), fixture(parity.fixtures, 'posembed.down6')),
     ).toBeLessThanOrEqual(1e-5);
     expect(
-      await maxAbsDiff(resizePositionEmbedding(pos, 11, 9), fixture(fixtures, 'posembed.up11x9')),
+      await maxAbsDiff(resizePositionEmbedding(pos, 11, 9), fixture(parity.fixtures, 'posembed.up11x9')),
     ).toBeLessThanOrEqual(1e-5);
   });
 
   it('rejects pixels whose sides are not patch multiples', () => {
-    expect(() => runVisionEncoder(model.params, model.config.vision, tf.zeros([1, 3, 100, 112]))).toThrow(
-      TensorShapeError,
-    );
+    expect(() =>
+      runVisionEncoder(parity.model.params, parity.model.config.vision, tf.zeros([1, 3, 100, 112])),
+    ).toThrow(TensorShapeError);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   loadParityFixtures,
   maxAbsDiff,
   PARITY_DIR,
+  useParityModel,
 } from '../../test-support/parity.js';
 import { loadModel } from '../../weights/checkpoint-io.js';
 import type { VideoLoomModel } from '../videoloom/model.js';
@@ -65,23 +66,22 @@ describe('fast pooling', () => {
 });
 
 describe('projector parity with PyTorch', () => {
-  let fixtures: Map<string, Tensor>;
-  let model: VideoLoomModel;
-  beforeAll(async () => {
-    await selectTfjsBackend({ device: 'wasm' });
-    fixtures = await loadParityFixtures();
-    model = (await loadModel(PARITY_DIR)).model;
-  });
-  afterAll(() => model.dispose());
+  const parity = useParityModel();
 
   it('pixel shuffle, mlp1 and 2x2 pooling match the reference within 1e-4', async () => {
-    const shuffled = pixelShuffle(fixture(fixtures, 'vit.out'), 8, 8);
-    expect(await maxAbsDiff(shuffled, fixture(fixtures, 'shuffle.out'))).toBe(0);
-    const projected = runProjector(model.params, model.config.projector, fixture(fixtures, 'shuffle.out'));
-    expect(await maxAbsDiff(projected, fixture(fixtures, 'projector.out'))).toBeLessThanOrEqual(
+    const shuffled = pixelShuffle(fixture(parity.fixtures, 'vit.out'), 8, 8);
+    expect(await maxAbsDiff(shuffled, fixture(parity.fixtures, 'shuffle.out'))).toBe(0);
+    const projected = runProjector(
+      parity.model.params,
+      parity.model.config.projector,
+      fixture(parity.fixtures, 'shuffle.out'),
+    );
+    expect(await maxAbsDiff(projected, fixture(parity.fixtures, 'projector.out'))).toBeLessThanOrEqual(
       FP32_TOLERANCE,
     );
-    const pooled = model.poolFastFrames(fixture(fixtures, 'projector.out'));
-    expect(await maxAbsDiff(pooled, fixture(fixtures, 'pool.out'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    const pooled = parity.model.poolFastFrames(fixture(parity.fixtures, 'projector.out'));
+    expect(await maxAbsDiff(pooled, fixture(parity.fixtures, 'pool.out'))).toBeLessThanOrEqual(
+      FP32_TOLERANCE,
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   loadParityFixtures,
   maxAbsDiff,
   PARITY_DIR,
+  useParityModel,
 } from '../../test-support/parity.js';
 import { loadModel } from '../../weights/checkpoint-io.js';
 import type { VideoLoomModel } from '../videoloom/model.js';
@@ -44,28 +45,23 @@ describe('RoPE (rotate-half)', () => {
 });
 
 describe('Qwen2.5 decoder parity with PyTorch', () => {
-  let fixtures: Map<string, Tensor>;
-  let model: VideoLoomModel;
-  beforeAll(async () => {
-    await selectTfjsBackend({ device: 'wasm' });
-    fixtures = await loadParityFixtures();
-    model = (await loadModel(PARITY_DIR)).model;
-  });
-  afterAll(() => model.dispose());
+  const parity = useParityModel();
 
   it('matches hidden states and logits for a batch of 2 random embedding sequences', async () => {
     const { hidden, cache } = runDecoder(
-      model.params,
-      model.config.decoder,
-      fixture(fixtures, 'decoder.embeds'),
+      parity.model.params,
+      parity.model.config.decoder,
+      fixture(parity.fixtures, 'decoder.embeds'),
       {
         lora: null,
         loraState: { merged: false },
       },
     );
-    expect(await maxAbsDiff(hidden, fixture(fixtures, 'decoder.hidden'))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(await maxAbsDiff(hidden, fixture(parity.fixtures, 'decoder.hidden'))).toBeLessThanOrEqual(
+      FP32_TOLERANCE,
+    );
     expect(
-      await maxAbsDiff(lmHead(model.params, hidden), fixture(fixtures, 'decoder.logits')),
+      await maxAbsDiff(lmHead(parity.model.params, hidden), fixture(parity.fixtures, 'decoder.logits')),
     ).toBeLessThanOrEqual(FP32_TOLERANCE);
     expect(cache.length).toBe(10);
     expect(cache.layers[0]?.key.shape).toEqual([2, 2, 10, 16]);
