@@ -76,6 +76,12 @@ export {
   visualPositionsOf,
 } from './models/videoloom/visual-substitution.js';
 export { VocabularySubset } from './models/videoloom/vocabulary-subset.js';
+export {
+  COMPACT_TASK_PROMPTS,
+  fillTaskPrompt,
+  PAPER_TASK_PROMPTS,
+  type TaskPrompts,
+} from './pipeline/task-prompts.js';
 export { causalLmLoss, IGNORE_INDEX, labelsFromLossMask } from './training/loss.js';
 export { type WarmupCosineSchedule, warmupCosineLearningRate } from './training/schedule.js';
 export {

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tf } from '@videoloom/backend';
+import { SafetensorsCheckpoint, saveModel, type TensorToWrite, writeSafetensors } from '@videoloom/llm-core';
+import type { JointTrainer, StepRecord } from './joint-trainer.js';
+import type { JointTrainingConfig } from './training-config.js';
+
+/** What `trainer-state.json` holds besides the tensors. */
+export interface TrainerStateFile {
+  readonly format: 'videoloom-joint-training';
+  readonly version: 1;
+  readonly config: JointTrainingConfig;
+  readonly stepsTaken: number;
+  readonly history: readonly StepRecord[];
+  readonly validations: readonly ValidationRecord[];
+}
+
+export interface ValidationRecord {
+  readonly step: number;
+  readonly r1At05: number;
+  readonly mIoU: number;
+  readonly unparsed: number;
+  readonly items: number;
+  readonly constantR1At05: number;
+}
+
+export const CHECKPOINT_DIR = 'checkpoint';
+const PREVIOUS_DIR = 'checkpoint.previous';
+
+/**
+ * The checkpoint folder to resume from: `checkpoint/`, or `checkpoint.previous/` when a crash hit
+ * between the two renames of a save. Null when neither exists.
+ */
+export function resumableCheckpoint(runDir: string): string | null {
+  for (const name of [CHECKPOINT_DIR, PREVIOUS_DIR]) {
+    const dir = join(runDir, name);
+    if (existsSync(join(dir, 'trainer-state.json'))) return dir;
+  }
+  return null;
+}
+
+/**
+ * Writes the whole training state (model, mask model, auxiliary head, Adam moments, step, history)
+ * into a fresh folder, then swaps it in with renames: a kill at any point leaves a complete checkpoint.
+ */
+export async function saveCheckpoint(
+  runDir: string,
+  trainer: JointTrainer,
+  extra: { history: readonly StepRecord[]; validations: readonly ValidationRecord[]; saveMaskModel?: (dir: string) => Promise<void> },
+): Promise<string> {
+  const staging = join(runDir, `checkpoint.staging-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(join(staging, 'model'), { recursive: true });
+  await saveModel(trainer.model, join(staging, 'model'));
+  if (extra.saveMaskModel) await extra.saveMaskModel(join(staging, 'sam2'));
+  const tensors: TensorToWrite[] = [];
+  const add = async (name: string, t: tf.Tensor) =>
+    tensors.push({ name, shape: [...t.shape], data: (await t.data()) as Float32Array, dtype: 'F32' });
+  if (trainer.eventHead) {
+    await add('frame_event_head.weight', trainer.eventHead.weight);
+    await add('frame_event_head.bias', trainer.eventHead.bias);
+  }
+  for (const { name, tensor } of await trainer.optimizer.getWeights()) await add(`optimizer/${name}`, tensor);
+  await writeSafetensors(join(staging, 'trainer-state.safetensors'), tensors, { format: 'pt' });
+  const state: TrainerStateFile = {
+    format: 'videoloom-joint-training',
+    version: 1,
+    config: trainer.config,
+    stepsTaken: trainer.stepsTaken,
+    history: extra.history,
+    validations: extra.validations,
+  };
+  await writeFile(join(staging, 'trainer-state.json'), JSON.stringify(state));
+  const current = join(runDir, CHECKPOINT_DIR);
+  const previous = join(runDir, PREVIOUS_DIR);
+  await rm(previous, { recursive: true, force: true });
+  if (existsSync(current)) await rename(current, previous);
+  await rename(staging, current);
+  await rm(previous, { recursive: true, force: true });
+  return current;
+}
+
+/** Reads a checkpoint's trainer state (JSON part). */
+export async function readTrainerState(dir: string): Promise<TrainerStateFile> {
+  return JSON.parse(await readFile(join(dir, 'trainer-state.json'), 'utf8')) as TrainerStateFile;
+}
+
+/**
+ * Restores the auxiliary head and the optimiser moments of a checkpoint into a trainer whose model
+ * (and mask model) were loaded from the same checkpoint, and its step counter.
+ */
+export async function restoreTrainerState(dir: string, trainer: JointTrainer, state: TrainerStateFile): Promise<void> {
+  const file = await SafetensorsCheckpoint.open(join(dir, 'trainer-state.safetensors'));
+  const read = async (name: string) => {
+    const t = await file.read(name);
+    return tf.tensor(t.data as Float32Array, t.shape as number[]);
+  };
+  if (trainer.eventHead) {
+    trainer.eventHead.weight.assign(await read('frame_event_head.weight'));
+    trainer.eventHead.bias.assign(await read('frame_event_head.bias'));
+  }
+  const optimizerWeights: { name: string; tensor: tf.Tensor }[] = [];
+  for (const [stored] of file.entries) {
+    if (stored.startsWith('optimizer/')) {
+      optimizerWeights.push({ name: stored.slice('optimizer/'.length), tensor: await read(stored) });
+    }
+  }
+  if (optimizerWeights.length > 0) await trainer.optimizer.setWeights(optimizerWeights);
+  trainer.stepsTaken = state.stepsTaken;
+}

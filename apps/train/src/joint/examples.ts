@@ -1,0 +1,151 @@
+import { CHARACTER_COLORS, type CharacterColor, poseAt, type SynthScenario, shotAt } from '@videoloom/data';
+import { ACTION_PHRASES, ACTIONS, type Action } from '@videoloom/data';
+import { fillTaskPrompt, IGNORE_INDEX, labelsFromLossMask, type TaskPrompts } from '@videoloom/llm-core';
+import type { LoomBenchItem } from '@videoloom/metrics';
+import {
+  type FrameTimeline,
+  renderDenseCaptions,
+  renderSegmentationAnswer,
+  renderTemporalGrounding,
+  type SlowFastLayoutBuilder,
+  type SlowFastPrompt,
+} from '@videoloom/slowfast';
+import type { TextTokenizer } from '@videoloom/tokenizer';
+import type { MaskFrame, PreparedVideo } from './synth-videos.js';
+
+/** The kinds of training example (the paper's VTG and refVOS forms of LoomData, plus dense captions). */
+export type ExampleTask = 'when' | 'dense' | 'where' | 'combined-span' | 'combined-mask';
+export const EXAMPLE_TASKS: readonly ExampleTask[] = ['when', 'dense', 'where', 'combined-span', 'combined-mask'];
+
+/** One sequence to train on. */
+export interface JointExample {
+  readonly videoId: string;
+  readonly task: ExampleTask;
+  readonly prompt: SlowFastPrompt;
+  /** int32 `[L]`: answer token ids, `-100` elsewhere. */
+  readonly labels: Int32Array;
+  /** Positions p whose label (the token at p) is a frame id: the frame-id loss is read there. */
+  readonly frameIdLabelPositions: readonly number[];
+  /** Positions of each fast frame's id token (the frame-event head reads them), in frame-id order. */
+  readonly frameIdPositions: readonly number[];
+  /** Frames whose main-character mask the [SEG] of this answer must produce (empty: no mask loss). */
+  readonly maskFrames: readonly MaskFrame[];
+}
+
+const COLOR_NAMES = Object.keys(CHARACTER_COLORS) as CharacterColor[];
+/** Frame-event targets per frame: [active | begins | ended] x colour x action. */
+export const FRAME_EVENT_COUNT = 3 * COLOR_NAMES.length * ACTIONS.length;
+
+/**
+ * Frame-event targets (the auxiliary signal): for each fast frame, which (colour, action) pairs are on
+ * screen, which begin at it and which ended just before it. float32 0/1 `[Nf, FRAME_EVENT_COUNT]`.
+ */
+export function frameEventTargets(scenario: SynthScenario, timeline: FrameTimeline): Float32Array {
+  const per = COLOR_NAMES.length * ACTIONS.length;
+  const activeAt = (frameIndex: number): Set<number> => {
+    const shot = shotAt(scenario, frameIndex);
+    const out = new Set<number>();
+    const mark = (color: CharacterColor, segments: readonly { action: Action; startFrame: number; endFrame: number }[]) => {
+      const segment = segments.find((s) => frameIndex >= s.startFrame && frameIndex < s.endFrame);
+      if (!segment) return;
+      if (!poseAt(segment as never, frameIndex).visible) return;
+      out.add(COLOR_NAMES.indexOf(color) * ACTIONS.length + ACTIONS.indexOf(segment.action));
+    };
+    mark(scenario.main.color, shot.mainSegments);
+    shot.distractorSegments.forEach((segments, d) => mark(scenario.distractors[d]!.color, segments));
+    return out;
+  };
+  const frames = timeline.frames;
+  const targets = new Float32Array(frames.length * FRAME_EVENT_COUNT);
+  let previous = new Set<number>();
+  frames.forEach((frame, t) => {
+    const now = activeAt(frame.frameIndex);
+    for (const k of now) {
+      targets[t * FRAME_EVENT_COUNT + k] = 1;
+      if (!previous.has(k)) targets[t * FRAME_EVENT_COUNT + per + k] = 1;
+    }
+    for (const k of previous) if (!now.has(k)) targets[t * FRAME_EVENT_COUNT + 2 * per + k] = 1;
+    previous = now;
+  });
+  return targets;
+}
+
+/** Builds training sequences for one video with the checkpoint's layout, tokenizer and task prompts. */
+export class JointExampleBuilder {
+  private readonly numberTokenIds: Set<number>;
+
+  constructor(
+    private readonly tokenizer: TextTokenizer,
+    private readonly layout: SlowFastLayoutBuilder,
+    private readonly prompts: TaskPrompts,
+  ) {
+    this.numberTokenIds = new Set();
+    for (let n = 0; n < 256; n++) {
+      for (const form of [`${n}`, ` ${n}`]) {
+        const ids = tokenizer.encodeIds(form);
+        if (ids.length === 1) this.numberTokenIds.add(ids[0]!);
+      }
+    }
+  }
+
+  /** A sequence for `task` about `item` (dense captions use the video's truth instead of an item). */
+  build(video: PreparedVideo, task: ExampleTask, item: LoomBenchItem | null, pickMaskFrames: (frames: readonly MaskFrame[]) => MaskFrame[]): JointExample {
+    const timeline = video.timeline;
+    if (!timeline) throw new RangeError('examples need a frame timeline (fast frames)');
+    let user: string;
+    let answer: string;
+    let maskFrames: MaskFrame[] = [];
+    const question = item?.question ?? '';
+    const span = item?.span ? { startSeconds: item.span[0], endSeconds: item.span[1] } : null;
+    switch (task) {
+      case 'when':
+      case 'combined-span':
+        if (!span) throw new RangeError(`${task} needs an item with a span`);
+        user = fillTaskPrompt(this.prompts.temporal, { question });
+        answer = renderTemporalGrounding(timeline.frameIdSpanOfSeconds(span));
+        break;
+      case 'dense': {
+        user = fillTaskPrompt(this.prompts.denseCaptions, { who: video.truth.mainCharacter.description });
+        const events = video.truth.shots.flatMap((shot) =>
+          shot.descriptions.map((d) => ({
+            ...timeline.frameIdSpanOfSeconds(d),
+            description: `it ${ACTION_PHRASES[d.action as Action][0]}`,
+          })),
+        );
+        answer = renderDenseCaptions(events);
+        break;
+      }
+      case 'where':
+      case 'combined-mask': {
+        user = fillTaskPrompt(this.prompts.segment, { question });
+        answer = renderSegmentationAnswer(1);
+        const inSpan = span
+          ? video.maskFrames.filter((f) => f.timeSeconds >= span.startSeconds && f.timeSeconds < span.endSeconds)
+          : [];
+        maskFrames = pickMaskFrames(inSpan.length > 0 ? inSpan : video.maskFrames);
+        break;
+      }
+    }
+    const prompt = this.layout.build({
+      fastFrames: timeline,
+      slowFrames: video.slowKeyframes,
+      question: user,
+      answer,
+    });
+    const labels = labelsFromLossMask(prompt.ids, prompt.lossMask as Uint8Array);
+    const frameIdLabelPositions: number[] = [];
+    labels.forEach((label, p) => {
+      if (label !== IGNORE_INDEX && this.numberTokenIds.has(label)) frameIdLabelPositions.push(p);
+    });
+    const frameIdPositions = prompt.runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length + 1);
+    return {
+      videoId: video.videoId,
+      task,
+      prompt,
+      labels,
+      frameIdLabelPositions,
+      frameIdPositions,
+      maskFrames,
+    };
+  }
+}

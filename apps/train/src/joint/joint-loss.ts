@@ -1,0 +1,168 @@
+import { tf } from '@videoloom/backend';
+import { causalLmLoss, gatherRows, linear, type VideoLoomModel } from '@videoloom/llm-core';
+import { FRAME_EVENT_COUNT, type JointExample } from './examples.js';
+import type { PreparedVideo } from './synth-videos.js';
+
+type Tensor = tf.Tensor;
+
+/**
+ * The SAM2 side of the joint loss: masks from a [SEG] prompt on SAM2-size frames, BCE + Dice against
+ * the truth. sam2-bridge's trainable tiny SAM2 satisfies it.
+ */
+export interface MaskLossModel {
+  /**
+   * @param rgbFrames k frames, uint8 RGB `[H, W, 3]` each (preprocessed by the model)
+   * @param prompt float32 `[1, 256]`: the projected [SEG] embedding (gradients flow back through it)
+   * @param masks k uint8 0/1 masks `[H, W]`
+   * @returns float32 scalar: bceWeight · BCE + diceWeight · Dice, averaged over the frames
+   */
+  maskLoss(
+    rgbFrames: readonly { rgb: Uint8Array; width: number; height: number }[],
+    prompt: Tensor,
+    masks: readonly Uint8Array[],
+  ): tf.Scalar;
+  readonly trainableVariables: readonly tf.Variable[];
+}
+
+/** Weights of the loss terms (config `loss`). */
+export interface JointLossWeights {
+  /** Next-token cross-entropy on answers. @defaultValue 1 */
+  readonly text: number;
+  /** Mask loss (its BCE/Dice mix is the mask model's). @defaultValue 1 */
+  readonly mask: number;
+  /** Frame-event auxiliary BCE on the frame-id positions; 0 turns the head off. @defaultValue 1 */
+  readonly frameEvents: number;
+}
+
+/** The auxiliary head: a linear map from the hidden state at a frame-id token to frame-event logits. */
+export class FrameEventHead {
+  readonly weight: tf.Variable; // [D, E] (transposed linear weight)
+  readonly bias: tf.Variable; // [E]
+
+  constructor(hiddenSize: number, seed: number) {
+    this.weight = tf.variable(
+      tf.randomNormal([hiddenSize, FRAME_EVENT_COUNT], 0, 1 / Math.sqrt(hiddenSize), 'float32', seed),
+      true,
+      'frame_event_head.weight',
+    );
+    this.bias = tf.variable(tf.zeros([FRAME_EVENT_COUNT]), true, 'frame_event_head.bias');
+  }
+
+  /** float32 `[n, D]` -> logits `[n, E]`. */
+  apply(hidden: Tensor): Tensor {
+    return linear(hidden, this.weight, this.bias);
+  }
+
+  dispose(): void {
+    this.weight.dispose();
+    this.bias.dispose();
+  }
+}
+
+/** One video of a batch: its decoded frames, its sequences and its frame-event targets. */
+export interface VideoBatch {
+  readonly video: PreparedVideo;
+  readonly examples: readonly JointExample[];
+  /** float32 0/1 `[Nf, FRAME_EVENT_COUNT]`. */
+  readonly frameEvents: Float32Array;
+}
+
+/** Loss parts of one batch, as numbers (means over the batch). */
+export interface LossParts {
+  total: number;
+  text: number;
+  /** Cross-entropy of the frame-id answer tokens alone (nats): the grounding signal to watch. */
+  frameId: number;
+  mask: number;
+  frameEvents: number;
+}
+
+/**
+ * The joint loss of a batch, built to be differentiated: vision encoder once per video, every
+ * sequence of that video on the same visual tokens, CE(text) + w·mask + w·frame-events.
+ * Returns the scalar to minimise and, through `parts`, the terms as numbers.
+ */
+export function jointLoss(
+  model: VideoLoomModel,
+  maskModel: MaskLossModel | null,
+  eventHead: FrameEventHead | null,
+  batch: readonly VideoBatch[],
+  weights: JointLossWeights,
+  parts: LossParts,
+): tf.Scalar {
+  const { vision } = model.config;
+  const S = vision.imageSize;
+  const terms: Tensor[] = [];
+  const sums = { text: 0, frameId: 0, frameIdCount: 0, mask: 0, maskCount: 0, events: 0, eventCount: 0 };
+  let sequences = 0;
+  for (const { video, examples, frameEvents } of batch) {
+    const nf = video.timeline?.length ?? 0;
+    const ns = video.slowKeyframes.length;
+    const pixels = tf.tensor4d(video.mllmPixels, [nf + ns, 3, S, S]);
+    const tokens = model.encodeFrames(pixels).tokens; // [nf + ns, C, D]
+    pixels.dispose();
+    const D = tokens.shape[2] as number;
+    const C = tokens.shape[1] as number;
+    const rows: Tensor[] = [];
+    if (nf > 0) rows.push(model.poolFastFrames(tokens.slice([0, 0, 0], [nf, C, D])).reshape([-1, D]));
+    if (ns > 0) rows.push(tokens.slice([nf, 0, 0], [ns, C, D]).reshape([-1, D]));
+    const visual = rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
+    for (const example of examples) {
+      sequences++;
+      const out = model.forward({ sequence: example.prompt, visualTokens: visual, training: true });
+      const L = example.prompt.ids.length;
+      const V = out.logits.shape[2] as number;
+      const text = causalLmLoss(out.logits, example.labels).loss;
+      let loss: Tensor = tf.mul(text, weights.text);
+      sums.text += text.dataSync()[0] as number;
+      if (example.frameIdLabelPositions.length > 0) {
+        // Logged only: the CE of frame-id answer tokens (the logits one position earlier predict them).
+        const picked = tf.tidy(() => {
+          const rowsAt = gatherRows(
+            out.logits.reshape([L, V]),
+            tf.tensor1d(example.frameIdLabelPositions.map((p) => p - 1), 'int32'),
+          );
+          const targets = tf.oneHot(
+            tf.tensor1d(example.frameIdLabelPositions.map((p) => example.labels[p]!), 'int32'),
+            V,
+          );
+          return tf.neg(tf.sum(tf.mul(tf.logSoftmax(rowsAt, -1), targets)));
+        });
+        sums.frameId += picked.dataSync()[0] as number;
+        sums.frameIdCount += example.frameIdLabelPositions.length;
+      }
+      if (eventHead && weights.frameEvents > 0 && example.frameIdPositions.length > 0) {
+        const D2 = out.hidden.shape[2] as number;
+        const atIds = gatherRows(
+          out.hidden.reshape([L, D2]),
+          tf.tensor1d(example.frameIdPositions as number[], 'int32'),
+        );
+        const logits = eventHead.apply(atIds);
+        const targets = tf.tensor2d(frameEvents, [example.frameIdPositions.length, FRAME_EVENT_COUNT]);
+        const events = tf.losses.sigmoidCrossEntropy(targets, logits) as tf.Scalar;
+        sums.events += events.dataSync()[0] as number;
+        sums.eventCount++;
+        loss = tf.add(loss, tf.mul(events, weights.frameEvents));
+      }
+      if (maskModel && weights.mask > 0 && example.maskFrames.length > 0) {
+        const seg = model.segEmbeddings(out.hidden, example.prompt); // [1, 256]
+        const mask = maskModel.maskLoss(
+          example.maskFrames.map((f) => ({ rgb: f.rgb, width: video.width, height: video.height })),
+          seg,
+          example.maskFrames.map((f) => f.mask),
+        );
+        sums.mask += mask.dataSync()[0] as number;
+        sums.maskCount++;
+        loss = tf.add(loss, tf.mul(mask, weights.mask));
+      }
+      terms.push(loss);
+    }
+  }
+  parts.text = sums.text / Math.max(sequences, 1);
+  parts.frameId = sums.frameIdCount > 0 ? sums.frameId / sums.frameIdCount : Number.NaN;
+  parts.mask = sums.maskCount > 0 ? sums.mask / sums.maskCount : Number.NaN;
+  parts.frameEvents = sums.eventCount > 0 ? sums.events / sums.eventCount : Number.NaN;
+  const total = tf.div(tf.addN(terms), terms.length) as tf.Scalar;
+  parts.total = total.dataSync()[0] as number;
+  return total;
+}

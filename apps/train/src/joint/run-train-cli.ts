@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { selectTfjsBackend } from '@videoloom/backend';
+import { TrainingDataError } from './errors.js';
+import { type MaskModelIo, runJointTraining } from './train-run.js';
+import { resolveTrainingConfig, TRAINING_PRESETS } from './training-config.js';
+
+export const TRAIN_CLI_USAGE = `Usage: videoloom-train --train DIR --val DIR --out DIR [options]
+
+Joint VTG + refVOS training of a tiny VideoLoom on LoomBench-Synth splits (see videoloom-data synth).
+Resumes from OUT/checkpoint when it exists (same config required).
+
+Options:
+  --config NAME         ${Object.keys(TRAINING_PRESETS).join(' | ')} (default slowfast)
+  --tokenizer DIR       folder with tokenizer.json (default: the tiny tokenizer shipped with @videoloom/tokenizer)
+  --steps N             optimisation steps (default: the preset's)
+  --seed N
+  --validate-every N    steps between validations
+  --checkpoint-every N  steps between checkpoints
+  --max-train-videos N  use the first N train videos
+  --max-val-videos N
+  --no-mask             train without the SAM2 mask loss
+  --no-resume           start over even if OUT/checkpoint exists
+  --prepare-only        decode and cache the splits' frames, then exit
+  --device D            auto | wasm | cpu | tfjs-node | tfjs-node-gpu
+`;
+
+function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new TrainingDataError(`--${name}`, `must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export async function runTrainCli(
+  argv: readonly string[],
+  defaults: { tokenizerDir: () => string; maskModel: () => MaskModelIo | null },
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      train: { type: 'string' },
+      val: { type: 'string' },
+      out: { type: 'string' },
+      config: { type: 'string', default: 'slowfast' },
+      tokenizer: { type: 'string' },
+      steps: { type: 'string' },
+      seed: { type: 'string' },
+      'validate-every': { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      'max-train-videos': { type: 'string' },
+      'max-val-videos': { type: 'string' },
+      'no-mask': { type: 'boolean', default: false },
+      'no-resume': { type: 'boolean', default: false },
+      'prepare-only': { type: 'boolean', default: false },
+      device: { type: 'string', default: 'auto' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(TRAIN_CLI_USAGE);
+    return 0;
+  }
+  for (const required of ['train', 'val', 'out'] as const) {
+    if (!values[required]) throw new TrainingDataError(`--${required}`, `is required\n\n${TRAIN_CLI_USAGE}`);
+  }
+  const config = resolveTrainingConfig(values.config as string, {
+    steps: intOption('steps', values.steps),
+    seed: intOption('seed', values.seed),
+    validateEvery: intOption('validate-every', values['validate-every']),
+    checkpointEvery: intOption('checkpoint-every', values['checkpoint-every']),
+  });
+  const backend = await selectTfjsBackend({ device: values.device as string });
+  process.stderr.write(`tfjs backend: ${backend.name}\n`);
+  const summary = await runJointTraining({
+    config: values['no-mask'] ? { ...config, loss: { ...config.loss, mask: 0 } } : config,
+    trainDir: values.train as string,
+    valDir: values.val as string,
+    outDir: values.out as string,
+    tokenizerDir: values.tokenizer ?? defaults.tokenizerDir(),
+    maxTrainVideos: intOption('max-train-videos', values['max-train-videos']),
+    maxValVideos: intOption('max-val-videos', values['max-val-videos']),
+    resume: !values['no-resume'],
+    maskModel: values['no-mask'] ? null : defaults.maskModel(),
+    prepareOnly: values['prepare-only'],
+  });
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  return 0;
+}

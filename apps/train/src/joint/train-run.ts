@@ -1,0 +1,178 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadModel } from '@videoloom/llm-core';
+import { charadesIoU } from '@videoloom/metrics';
+import { loadTokenizer, type TextTokenizer } from '@videoloom/tokenizer';
+import { FfmpegVideoSource } from '@videoloom/video-io';
+import {
+  readTrainerState,
+  restoreTrainerState,
+  resumableCheckpoint,
+  saveCheckpoint,
+  type ValidationRecord,
+} from './checkpoint.js';
+import { FrameEventHead, type MaskLossModel } from './joint-loss.js';
+import { JointTrainer, type StepRecord } from './joint-trainer.js';
+import { renderTrainingCurves } from './loss-plot.js';
+import { formatSeconds, ProgressBar } from './progress-bar.js';
+import { type PreparedVideo, prepareVideoCached, readSynthSplit } from './synth-videos.js';
+import type { JointTrainingConfig } from './training-config.js';
+import { bestConstantSpan, validateWhen } from './validation.js';
+
+/** How the mask model is made, saved and restored (sam2-bridge's trainable tiny SAM2 in the CLI). */
+export interface MaskModelIo {
+  create(seed: number): MaskLossModel;
+  load(dir: string): Promise<MaskLossModel>;
+  save(model: MaskLossModel, dir: string): Promise<void>;
+}
+
+export interface JointRunOptions {
+  readonly config: JointTrainingConfig;
+  /** LoomBench-Synth split folders. */
+  readonly trainDir: string;
+  readonly valDir: string;
+  /** Run folder: checkpoint/, curves.svg, log.jsonl, summary.json. */
+  readonly outDir: string;
+  readonly tokenizerDir: string;
+  /** Use only the first N train videos. @defaultValue all */
+  readonly maxTrainVideos?: number;
+  readonly maxValVideos?: number;
+  /** Continue from the run folder's checkpoint when there is one. @defaultValue true */
+  readonly resume?: boolean;
+  /** Stop after this many steps of this process (for tests of resume). @defaultValue no limit */
+  readonly stopAfterSteps?: number;
+  /** Decode (and cache) the splits, then return without training. @defaultValue false */
+  readonly prepareOnly?: boolean;
+  readonly maskModel?: MaskModelIo | null;
+  readonly log?: (line: string) => void;
+}
+
+export interface JointRunSummary {
+  readonly stepsTaken: number;
+  readonly checkpointDir: string;
+  readonly lastValidation: ValidationRecord | null;
+  readonly constantSpan: { start: number; end: number; r1At05: number; mIoU: number };
+  readonly trainSeconds: number;
+}
+
+async function prepareAll(
+  label: string,
+  dir: string,
+  config: JointTrainingConfig,
+  limit: number | undefined,
+): Promise<PreparedVideo[]> {
+  const split = await readSynthSplit(dir);
+  const ids = split.videoIds.slice(0, limit ?? split.videoIds.length);
+  const source = new FfmpegVideoSource();
+  const bar = new ProgressBar(`decode ${label}`, ids.length);
+  const out: PreparedVideo[] = [];
+  for (const [i, id] of ids.entries()) {
+    out.push(await prepareVideoCached(split, id, config.sampling, source));
+    bar.update(i + 1);
+  }
+  return out;
+}
+
+/** Trains (or resumes) a joint run to `config.steps`, validating and checkpointing on the way. */
+export async function runJointTraining(options: JointRunOptions): Promise<JointRunSummary | null> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { config, outDir } = options;
+  await mkdir(outDir, { recursive: true });
+  const tokenizer: TextTokenizer = loadTokenizer(options.tokenizerDir);
+  const train = await prepareAll('train', options.trainDir, config, options.maxTrainVideos);
+  const val = await prepareAll('val', options.valDir, config, options.maxValVideos);
+  if (options.prepareOnly) return null;
+  const constantSpan = bestConstantSpan(
+    train.flatMap((v) =>
+      v.items
+        .filter((i) => i.task === 'when' && i.span)
+        .map((i) => ({ span: i.span as [number, number], durationSeconds: v.truth.durationSeconds })),
+    ),
+  );
+  const valConstant = bestConstantSpanOn(val, constantSpan);
+  log(
+    `best constant span (fit on train): [${constantSpan.start.toFixed(2)}, ${constantSpan.end.toFixed(2)}] of the video; ` +
+      `R1@0.5 train ${constantSpan.r1At05.toFixed(3)}, val ${valConstant.toFixed(3)}`,
+  );
+
+  const resumeFrom = options.resume === false ? null : resumableCheckpoint(outDir);
+  const state = resumeFrom ? await readTrainerState(resumeFrom) : null;
+  if (state && JSON.stringify(state.config) !== JSON.stringify(config)) {
+    throw new Error(`${resumeFrom}: the checkpoint was trained with another config; use a new --out or the same config`);
+  }
+  const model = resumeFrom
+    ? (await loadModel(join(resumeFrom, 'model'))).model
+    : JointTrainer.createModel(config, tokenizer);
+  const maskIo = options.maskModel ?? null;
+  const maskModel = maskIo ? (resumeFrom ? await maskIo.load(join(resumeFrom, 'sam2')) : maskIo.create(config.seed)) : null;
+  const eventHead = config.loss.frameEvents > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1) : null;
+  const trainer = new JointTrainer(config, tokenizer, model, maskModel, eventHead);
+  const history: StepRecord[] = [...(state?.history ?? [])];
+  const validations: ValidationRecord[] = [...(state?.validations ?? [])];
+  if (resumeFrom && state) {
+    await restoreTrainerState(resumeFrom, trainer, state);
+    log(`resumed from ${resumeFrom} at step ${trainer.stepsTaken}`);
+  }
+  const save = () =>
+    saveCheckpoint(outDir, trainer, {
+      history,
+      validations,
+      ...(maskIo && maskModel ? { saveMaskModel: (dir: string) => maskIo.save(maskModel, dir) } : {}),
+    });
+  const bar = new ProgressBar(`train ${config.name}`, config.steps, process.stderr, trainer.stepsTaken);
+  const started = Date.now();
+  let stepsThisProcess = 0;
+  while (trainer.stepsTaken < config.steps) {
+    const record = trainer.step(trainer.batchAt(trainer.stepsTaken, train));
+    history.push(record);
+    stepsThisProcess++;
+    const recent = history.slice(-20);
+    const mean = (k: keyof StepRecord) => {
+      const xs = recent.map((r) => r[k] as number).filter(Number.isFinite);
+      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
+    };
+    bar.update(
+      trainer.stepsTaken,
+      `loss ${mean('total').toFixed(3)} frame-id ${mean('frameId').toFixed(3)} mask ${mean('mask').toFixed(3)} ` +
+        `events ${mean('frameEvents').toFixed(3)} ${(1 / mean('seconds')).toFixed(2)} step/s`,
+    );
+    const last = trainer.stepsTaken === config.steps;
+    if (trainer.stepsTaken % config.validateEvery === 0 || last) {
+      const v = await validateWhen(trainer, val, config.validationItems);
+      const record: ValidationRecord = { step: trainer.stepsTaken, ...v, constantR1At05: valConstant };
+      validations.push(record);
+      log(
+        `\nval @${record.step}: When R1@0.5 ${v.r1At05.toFixed(3)} (constant span ${valConstant.toFixed(3)}), ` +
+          `mIoU ${v.mIoU.toFixed(3)}, unparsed ${v.unparsed}/${v.items}`,
+      );
+    }
+    if (trainer.stepsTaken % config.checkpointEvery === 0 || last) await save();
+    if (options.stopAfterSteps !== undefined && stepsThisProcess >= options.stopAfterSteps) break;
+  }
+  const checkpointDir = join(outDir, 'checkpoint');
+  await writeFile(join(outDir, 'curves.svg'), renderTrainingCurves(history, validations, config.name));
+  const trainSeconds = history.reduce((a, r) => a + r.seconds, 0);
+  log(`trained ${trainer.stepsTaken} steps in ${formatSeconds(trainSeconds)} (step time summed over runs)`);
+  return {
+    stepsTaken: trainer.stepsTaken,
+    checkpointDir,
+    lastValidation: validations.at(-1) ?? null,
+    constantSpan,
+    trainSeconds,
+  };
+}
+
+/** R1@0.5 of a fixed constant span (fractions of duration) on a split's When items. */
+function bestConstantSpanOn(videos: readonly PreparedVideo[], span: { start: number; end: number }): number {
+  let hits = 0;
+  let n = 0;
+  for (const v of videos) {
+    for (const item of v.items) {
+      if (item.task !== 'when' || !item.span) continue;
+      const d = v.truth.durationSeconds;
+      if (charadesIoU([item.span[0], item.span[1]], [span.start * d, span.end * d]) >= 0.5) hits++;
+      n++;
+    }
+  }
+  return hits / Math.max(n, 1);
+}
