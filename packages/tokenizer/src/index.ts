@@ -1,5 +1,5 @@
 // Public API of @videoloom/tokenizer.
-export { internVL3TokenizerDir } from './assets.js';
+export { internVL3TokenizerDir, tinyTokenizerDir } from './assets.js';
 export {
   ANSWER_END,
   ASSISTANT_TURN_OPEN,
@@ -30,7 +30,7 @@ export {
   VIDEOLOOM_ERROR_MARKER,
 } from './errors/index.js';
 export { IncrementalDecoder } from './incremental-decoder.js';
-export { loadInternVL3Tokenizer, loadTokenizer, tokenizerFromJson } from './load.js';
+export { loadInternVL3Tokenizer, loadTinyTokenizer, loadTokenizer, tokenizerFromJson } from './load.js';
 export type { TokenOffset } from './offsets.js';
 export { type AddedTokenInfo, VIDEOLOOM_TOKENS, type VideoLoomTokenIds } from './special-tokens.js';
 export {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { internVL3TokenizerDir } from './assets.js';
+import { internVL3TokenizerDir, tinyTokenizerDir } from './assets.js';
 import { JsTokenizerEngine } from './engine/js-engine.js';
 import { TokenizerLoadError } from './errors/tokenizer-load-error.js';
 import type { AddedTokenInfo } from './special-tokens.js';
@@ -111,4 +111,14 @@ export function loadTokenizer(dir: string, options: TokenizerOptions = {}): Text
  */
 export function loadInternVL3Tokenizer(options: TokenizerOptions = {}): TextTokenizer {
   return loadTokenizer(internVL3TokenizerDir(), options);
+}
+
+/**
+ * The tiny VideoLoom tokenizer (1,210 ids: 256 bytes, 947 merges for the synthetic benchmark's words
+ * and the numbers 0..255, then `<|endoftext|> <|im_start|> <|im_end|> <img> </img> <IMG_CONTEXT> [SEG]`)
+ * from the files this package ships. Same engine and API as the InternVL3 tokenizer; loads in
+ * milliseconds.
+ */
+export function loadTinyTokenizer(options: TokenizerOptions = {}): TextTokenizer {
+  return loadTokenizer(tinyTokenizerDir(), options);
 }
