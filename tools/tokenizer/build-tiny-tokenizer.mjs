@@ -81,6 +81,7 @@ const appearance = await load('packages/data/src/synth/appearance.ts');
 const answers = await load('packages/slowfast/src/answers/index.ts');
 const { DEFAULT_FRAME_ID_TEXT } = await load('packages/slowfast/src/layout/layout-config.ts');
 const chat = await load('packages/tokenizer/src/chat/chat-template.ts');
+const taskPrompts = await load('packages/llm-core/src/pipeline/task-prompts.ts');
 
 /** The question templates are not exported: read the string literals of `const *_TEMPLATES = [...]`. */
 function questionTemplates() {
@@ -145,6 +146,12 @@ for (let seed = 0; seed < CORPUS_SEEDS; seed++) {
 for (let id = 0; id <= MAX_NUMBER; id++)
   corpus.push(DEFAULT_FRAME_ID_TEXT.replaceAll('{frameId}', String(id)));
 corpus.push('Sure, [SEG].', chat.systemPrefix({ name: 'internvl2_5', systemText: '' }));
+// The task instructions a checkpoint wraps questions in (llm-core's TaskPrompts presets).
+for (const preset of [taskPrompts.COMPACT_TASK_PROMPTS]) {
+  for (const template of Object.values(preset)) {
+    corpus.push(taskPrompts.fillTaskPrompt(template, { question: 'When does it jump?', who: 'small red circle' }));
+  }
+}
 
 // Every template and every phrase (in both verb forms) must occur, or the corpus misses a sentence kind.
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

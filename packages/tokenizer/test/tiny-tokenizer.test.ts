@@ -86,10 +86,10 @@ describe('shipped tiny tokenizer files', () => {
 
   it('is a Qwen2-style byte-level BPE: 256 byte symbols first, then merges, then the added tokens', () => {
     // Regenerating after a change to the synthetic world's text changes these counts (and the ids below).
-    expect(tiny.vocabSize).toBe(1210);
+    expect(tiny.vocabSize).toBe(1235);
     const vocab = tokenizerJson.model.vocab as Record<string, number>;
-    expect(Object.keys(vocab)).toHaveLength(1203);
-    expect(tokenizerJson.model.merges).toHaveLength(947);
+    expect(Object.keys(vocab)).toHaveLength(1228);
+    expect(tokenizerJson.model.merges).toHaveLength(972);
     for (let id = 0; id < 256; id++) expect([...tiny.idToToken(id)!], String(id)).toHaveLength(1);
     expect(tiny.tokenToId('Ġ')).toBe(220); // same byte order as Qwen's first 256 ids
     expect(tiny.tokenToId('!')).toBe(0);
@@ -109,13 +109,13 @@ describe('shipped tiny tokenizer files', () => {
 describe('VideoLoom tokens', () => {
   it('specialTokenIds() and tokenToId find every VIDEOLOOM_TOKENS entry, after the regular tokens', () => {
     expect(tiny.specialTokenIds()).toEqual({
-      endOfText: 1203,
-      turnStart: 1204,
-      turnEnd: 1205,
-      imageStart: 1206,
-      imageEnd: 1207,
-      imageContext: 1208,
-      segmentation: 1209,
+      endOfText: 1228,
+      turnStart: 1229,
+      turnEnd: 1230,
+      imageStart: 1231,
+      imageEnd: 1232,
+      imageContext: 1233,
+      segmentation: 1234,
     });
     for (const content of Object.values(VIDEOLOOM_TOKENS)) {
       const id = tiny.requireTokenId(content);
@@ -131,10 +131,10 @@ describe('VideoLoom tokens', () => {
     expect(tiny.encode('It is [SEG].').tokens).toEqual(['It', 'Ġis', 'Ġ', '[SEG]', '.']);
     expect(tiny.encode('Sure, [SEG].').tokens).toEqual(['Sure', ',', 'Ġ', '[SEG]', '.']);
     const ids = tiny.encodeIds('They are [SEG], [SEG] and [SEG].');
-    expect(ids.filter((id) => id === 1209)).toHaveLength(3);
+    expect(ids.filter((id) => id === 1234)).toHaveLength(3);
     expect(tiny.decode(ids, { skipSpecialTokens: true })).toBe('They are ,  and .');
     const asText = tiny.encodeIds('It is [SEG].', { specialTokens: 'split' });
-    expect(asText).not.toContain(1209);
+    expect(asText).not.toContain(1234);
     expect(tiny.decode(asText)).toBe('It is [SEG].');
   });
 });
@@ -235,7 +235,7 @@ describe('the synthetic world in one token per word', () => {
       '👩‍👩‍👧❤️',
     ]) {
       const ids = tiny.encodeIds(text);
-      expect(ids.every((id) => id < 1203)).toBe(true);
+      expect(ids.every((id) => id < 1228)).toBe(true);
       expect(tiny.decode(ids)).toBe(text.normalize('NFC'));
     }
     const decoder = new IncrementalDecoder(tiny);
@@ -272,12 +272,12 @@ describe('the chat template and the SlowFast prompt pieces', () => {
   it('a fast frame with its frame-id text costs 1 + k + 1 + 7 tokens', () => {
     const frame = `<img>${'<IMG_CONTEXT>'.repeat(4)}</img>This sampled frame id is 26\n`;
     expect(tiny.encodeIds(frame)).toEqual([
-      1206,
-      1208,
-      1208,
-      1208,
-      1208,
-      1207,
+      1231,
+      1233,
+      1233,
+      1233,
+      1233,
+      1232,
       ...tiny.encodeIds('This sampled frame id is 26\n'),
     ]);
     expect(tiny.encodeIds(frame)).toHaveLength(13);
