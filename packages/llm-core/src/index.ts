@@ -76,6 +76,23 @@ export {
   visualPositionsOf,
 } from './models/videoloom/visual-substitution.js';
 export { VocabularySubset } from './models/videoloom/vocabulary-subset.js';
+export type {
+  Segmenter,
+  SegmenterFrame,
+  SegmenterFrameResult,
+  SegmenterKeyframe,
+  SegmenterRequest,
+} from './pipeline/segmenter.js';
+export {
+  type AnswerOptions,
+  PIPELINE_CONFIG_FILE,
+  type PipelineConfig,
+  type PipelineEvent,
+  QUESTION_TASKS,
+  type QuestionTask,
+  type VideoLoomAnswer,
+  VideoLoomPipeline,
+} from './pipeline/videoloom-pipeline.js';
 export {
   COMPACT_TASK_PROMPTS,
   fillTaskPrompt,

@@ -2,6 +2,7 @@
 export class ProgressBar {
   private readonly started = Date.now();
   private lastPlainPercent = -10;
+  private lastPlainAt = 0;
 
   constructor(
     private readonly label: string,
@@ -23,8 +24,10 @@ export class ProgressBar {
       if (done >= this.total) this.stream.write('\n');
     } else {
       const percent = Math.floor(fraction * 100);
-      if (percent >= this.lastPlainPercent + 10 || done >= this.total) {
+      // Off a TTY: a line every 10% or every 30 s, so logs show the run is alive without flooding.
+      if (percent >= this.lastPlainPercent + 10 || done >= this.total || Date.now() - this.lastPlainAt > 30_000) {
         this.lastPlainPercent = percent;
+        this.lastPlainAt = Date.now();
         this.stream.write(`${line}\n`);
       }
     }

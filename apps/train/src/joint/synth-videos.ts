@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateScenario, type SynthScenario, type VideoTruth } from '@videoloom/data';
+import { generateScenario, renderFrame, type SynthScenario, type VideoTruth } from '@videoloom/data';
 import { type CocoRle, decodeRle, type LoomBenchItem, parseLoomBenchFile } from '@videoloom/metrics';
 import {
   allocateImageTensor,
@@ -12,7 +12,7 @@ import {
   uniformFrameIndices,
   writeNormalisedFrame,
 } from '@videoloom/slowfast';
-import { FfmpegVideoSource, type VideoSource } from '@videoloom/video-io';
+import { FfmpegVideoSource, resizeRgbLikePil, type VideoSource } from '@videoloom/video-io';
 import { TrainingDataError } from './errors.js';
 
 /** What a training run samples from each video (recorded in the checkpoint's config). */
@@ -89,6 +89,73 @@ interface TruthFile extends VideoTruth {
 }
 
 /**
+ * Renders one video's frames from the generator's scenario instead of decoding its mp4: the same
+ * frames before H.264 (no process spawns: ~10x faster on a loaded machine), sampled, resized and
+ * normalised exactly as `prepareVideo` does. Evaluation always decodes the mp4s.
+ */
+export async function renderVideo(
+  split: SynthSplitIndex,
+  videoId: string,
+  sampling: FrameSampling,
+): Promise<PreparedVideo> {
+  const truthPath = join(split.dir, 'truth', `${videoId}.json`);
+  const truth = JSON.parse(await readFile(truthPath, 'utf8')) as TruthFile;
+  const scenario = generateScenario(truth.seed, undefined, videoId);
+  if (scenario.frameCount !== truth.frameCount) {
+    throw new TrainingDataError(truthPath, `the generator gives ${scenario.frameCount} frames for seed ${truth.seed}, the truth says ${truth.frameCount} (generator version changed?)`);
+  }
+  // The written mp4 has time base 1/fps and pts = frame index; time it the same way.
+  const timing = {
+    path: join(split.dir, 'videos', `${videoId}.mp4`),
+    frameCount: truth.frameCount,
+    framePts: Float64Array.from({ length: truth.frameCount }, (_, i) => i),
+    timeBase: { numerator: 1, denominator: truth.fps },
+    duration: { numerator: truth.frameCount, denominator: truth.fps },
+    durationSeconds: truth.frameCount / truth.fps,
+  };
+  const plan = planSlowFastSample(timing, {
+    fast: { kind: 'uniform', frameCount: Math.max(sampling.fastFrames, 1) },
+    slowCount: sampling.slowFrames,
+  });
+  const fast = sampling.fastFrames > 0 ? plan.timeline.frames : [];
+  const slow = plan.slowKeyframes;
+  const S = sampling.mllmSize;
+  const pixels = allocateImageTensor(fast.length + slow.length, S, S);
+  const rendered = new Map<number, ReturnType<typeof renderFrame>>();
+  const frameAt = (i: number) => {
+    let f = rendered.get(i);
+    if (!f) {
+      f = renderFrame(scenario, i);
+      rendered.set(i, f);
+    }
+    return f;
+  };
+  const write = (frameIndex: number, slot: number) => {
+    const f = frameAt(frameIndex);
+    writeNormalisedFrame(pixels, slot, resizeRgbLikePil({ width: f.width, height: f.height, data: f.rgb }, { width: S, height: S }));
+  };
+  fast.forEach((f, i) => write(f.frameIndex, i));
+  slow.forEach((k, i) => write(k.frameIndex, fast.length + i));
+  const maskFrames = uniformFrameIndices(truth.frameCount, Math.min(sampling.maskFrames, truth.frameCount)).map((frameIndex) => {
+    const f = frameAt(frameIndex);
+    return { frameIndex, timeSeconds: frameIndex / truth.fps, rgb: f.rgb, mask: f.mainMask };
+  });
+  return {
+    videoId,
+    path: timing.path,
+    truth,
+    scenario,
+    width: truth.width,
+    height: truth.height,
+    timeline: sampling.fastFrames > 0 ? plan.timeline : null,
+    slowKeyframes: slow,
+    mllmPixels: pixels.data,
+    maskFrames,
+    items: split.itemsByVideo.get(videoId) ?? [],
+  };
+}
+
+/**
  * Decodes one video in a single pass into the fast/slow MLLM tensors and the mask-loss frames, using
  * the same sampler and resize as inference (slowfast's plan + video-io's Pillow-exact bicubic).
  */
@@ -158,8 +225,8 @@ export async function prepareVideo(
 const CACHE_VERSION = 1;
 
 /** Where `prepareVideoCached` keeps a split's decoded videos for one sampling (a hash of it). */
-export function preparedCacheDir(split: SynthSplitIndex, sampling: FrameSampling): string {
-  const key = createHash('sha256').update(JSON.stringify({ CACHE_VERSION, sampling })).digest('hex').slice(0, 12);
+export function preparedCacheDir(split: SynthSplitIndex, sampling: FrameSampling, frames: 'render' | 'decode'): string {
+  const key = createHash('sha256').update(JSON.stringify({ CACHE_VERSION, sampling, frames })).digest('hex').slice(0, 12);
   return join(split.dir, '.prepared', key);
 }
 
@@ -171,14 +238,15 @@ export async function prepareVideoCached(
   split: SynthSplitIndex,
   videoId: string,
   sampling: FrameSampling,
-  source?: VideoSource,
+  source?: VideoSource | 'render',
 ): Promise<PreparedVideo> {
-  const dir = preparedCacheDir(split, sampling);
+  const dir = preparedCacheDir(split, sampling, source === 'render' ? 'render' : 'decode');
   const path = join(dir, `${videoId}.bin`);
   try {
     return decodePrepared(await readFile(path), split, videoId);
   } catch {
-    const video = await prepareVideo(split, videoId, sampling, source);
+    const video =
+      source === 'render' ? await renderVideo(split, videoId, sampling) : await prepareVideo(split, videoId, sampling, source);
     await mkdir(dir, { recursive: true });
     const tmp = `${path}.tmp-${process.pid}`;
     await writeFile(tmp, encodePrepared(video));

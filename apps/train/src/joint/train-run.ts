@@ -63,7 +63,8 @@ async function prepareAll(
 ): Promise<PreparedVideo[]> {
   const split = await readSynthSplit(dir);
   const ids = split.videoIds.slice(0, limit ?? split.videoIds.length);
-  const source = new FfmpegVideoSource();
+  // Training renders frames from the generator (fast); validation decodes the mp4s like evaluation.
+  const source = label === 'train' ? 'render' : new FfmpegVideoSource();
   const bar = new ProgressBar(`decode ${label}`, ids.length);
   const out: PreparedVideo[] = [];
   for (const [i, id] of ids.entries()) {

@@ -79,3 +79,22 @@ export function causalMask(queryLength: number, pastLength: number): Tensor {
   }
   return tf.tensor2d(values, [queryLength, total]);
 }
+
+/**
+ * Unmasked attention over a batch of independent sequences (e.g. every image x head of a vision
+ * encoder) as two batched products. Keys are transposed explicitly: matMul's transpose flags leave
+ * tfjs-wasm's fast kernel.
+ *
+ * @param query float32 `[B, Lq, hd]`
+ * @param key float32 `[B, Lk, hd]`
+ * @param value float32 `[B, Lk, hd]`
+ * @returns float32 `[B, Lq, hd]`
+ */
+export function batchedAttention(query: Tensor, key: Tensor, value: Tensor): Tensor {
+  const headDim = query.shape[2] as number;
+  const scores = tf.mul(
+    tf.matMul(query as Tensor3D, tf.transpose(key, [0, 2, 1]) as Tensor3D),
+    1 / Math.sqrt(headDim),
+  );
+  return tf.matMul(tf.softmax(scores, -1) as Tensor3D, value as Tensor3D);
+}

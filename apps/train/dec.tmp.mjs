@@ -1,0 +1,14 @@
+import { readSynthSplit } from '/work/main/apps/train/dist/index.js';
+import { FfmpegVideoSource } from '@videoloom/video-io';
+const split = await readSynthSplit('/work/data/synth-test');
+const src = new FfmpegVideoSource();
+const id = split.videoIds[3];
+let t = performance.now();
+const info = await src.probe(`/work/data/synth-test/videos/${id}.mp4`);
+console.log('probe', (performance.now()-t).toFixed(0), 'ms', info.frameCount);
+t = performance.now(); let n=0;
+for await (const f of src.decode(info, { outputs: [{ name: 'a', frameIndices: Array.from({length: info.frameCount}, (_, i) => i) }] })) n++;
+console.log('decode all native', (performance.now()-t).toFixed(0), 'ms', n);
+t = performance.now(); n=0;
+for await (const f of src.decode(info, { outputs: [{ name: 'a', frameIndices: Array.from({length: 34}, (_, i) => i*3), size: {width:64,height:64}, resize: 'pil-bicubic' }] })) n++;
+console.log('decode 34 @64 pil', (performance.now()-t).toFixed(0), 'ms', n);

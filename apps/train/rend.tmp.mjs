@@ -1,0 +1,15 @@
+import { readSynthSplit, prepareVideoCached } from '/work/main/apps/train/dist/index.js';
+import { resolveTrainingConfig } from '/work/main/apps/train/dist/index.js';
+const split = await readSynthSplit('/work/data/synth-test');
+const s = resolveTrainingConfig('slowfast').sampling;
+const id = split.videoIds[5];
+let t = performance.now();
+const r = await prepareVideoCached(split, id, s, 'render');
+console.log('render', (performance.now()-t).toFixed(0));
+const { FfmpegVideoSource } = await import('@videoloom/video-io');
+t = performance.now();
+const d = await prepareVideoCached(split, id, s, new FfmpegVideoSource());
+console.log('decode', (performance.now()-t).toFixed(0));
+let diff = 0; for (let i = 0; i < r.mllmPixels.length; i++) diff += Math.abs(r.mllmPixels[i]-d.mllmPixels[i]);
+console.log('mean abs diff (normalised units)', diff / r.mllmPixels.length, 'timeline eq', JSON.stringify(r.timeline.frames.map(f=>f.frameIndex)) === JSON.stringify(d.timeline.frames.map(f=>f.frameIndex)));
+let md=0; for (let k=0;k<r.maskFrames.length;k++){ for (let i=0;i<r.maskFrames[k].mask.length;i++) md += r.maskFrames[k].mask[i]!==d.maskFrames[k].mask[i]; } console.log('mask diffs', md);

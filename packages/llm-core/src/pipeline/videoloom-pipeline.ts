@@ -1,0 +1,333 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tf } from '@videoloom/backend';
+import {
+  type FrameTimeline,
+  findSegTokens,
+  parseTemporalGrounding,
+  type SlowFastLayoutConfig,
+  SlowFastLayoutBuilder,
+  sampleSlowFastTensors,
+} from '@videoloom/slowfast';
+import { loadTokenizer, type TextTokenizer } from '@videoloom/tokenizer';
+import type { VideoSource } from '@videoloom/video-io';
+import { ModelConfigError } from '../errors/index.js';
+import { generate } from '../generation/generate.js';
+import type { VideoLoomModel } from '../models/videoloom/model.js';
+import { loadModel } from '../weights/checkpoint-io.js';
+import type { Segmenter } from './segmenter.js';
+import { fillTaskPrompt, type TaskPrompts } from './task-prompts.js';
+
+/** What a question asks for: a span, a mask, both, or whatever the model answers to free text. */
+export type QuestionTask = 'when' | 'where' | 'combined' | 'free';
+export const QUESTION_TASKS: readonly QuestionTask[] = ['when', 'where', 'combined', 'free'];
+
+/** How a checkpoint samples, lays out and phrases its inputs (`pipeline.json` beside `config.json`). */
+export interface PipelineConfig {
+  readonly sampling: {
+    /** Uniform fast frames (each followed by its frame id). */
+    readonly fastFrames: number;
+    /** Slow keyframes (full tokens; also SAM2's keyframes). */
+    readonly slowFrames: number;
+    /** Side of the MLLM's square input. */
+    readonly mllmSize: number;
+  };
+  readonly layout: SlowFastLayoutConfig;
+  readonly prompts: TaskPrompts;
+  /** Longest answer generated. @defaultValue 48 */
+  readonly maxNewTokens?: number;
+}
+
+export const PIPELINE_CONFIG_FILE = 'pipeline.json';
+
+/** Progress and partial results of one answer, in the order they happen. */
+export type PipelineEvent =
+  | {
+      readonly type: 'progress';
+      readonly stage: 'decode' | 'encode' | 'generate' | 'segment';
+      readonly done: number;
+      readonly total: number;
+    }
+  | { readonly type: 'token'; readonly text: string }
+  | { readonly type: 'span'; readonly startSeconds: number; readonly endSeconds: number }
+  | {
+      readonly type: 'mask';
+      readonly frameIndex: number;
+      readonly timeSeconds: number;
+      readonly rle: { readonly size: [number, number]; readonly counts: string };
+    };
+
+export interface VideoLoomAnswer {
+  /** The model's answer text(s) (a Combined question shows both answers, span first). */
+  readonly text: string;
+  /** The predicted span, [start, end) in seconds, with the frame ids it came from; null if none. */
+  readonly span: {
+    readonly startSeconds: number;
+    readonly endSeconds: number;
+    readonly startFrameId: number;
+    readonly endFrameId: number;
+  } | null;
+  /**
+   * One mask per frame of the video that has one: every frame for Where, the frames inside the
+   * predicted span for Combined; empty when the answer has no `[SEG]` or there is no segmenter.
+   */
+  readonly masks: readonly {
+    readonly frameIndex: number;
+    readonly timeSeconds: number;
+    readonly rle: { readonly size: [number, number]; readonly counts: string };
+  }[];
+  readonly video: {
+    readonly width: number;
+    readonly height: number;
+    readonly fps: number;
+    readonly frameCount: number;
+    readonly durationSeconds: number;
+  };
+  /** Seconds of every frame of the video (index = frame index). */
+  readonly frameTimesSeconds: readonly number[];
+}
+
+export interface AnswerOptions {
+  readonly onEvent?: (event: PipelineEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Video in, answer out: SlowFast sampling, the MLLM, answer parsing and, for `[SEG]` answers, the
+ * segmenter on every frame. One object per loaded checkpoint; calls run one at a time.
+ */
+export class VideoLoomPipeline {
+  private readonly layout: SlowFastLayoutBuilder;
+
+  constructor(
+    readonly model: VideoLoomModel,
+    readonly tokenizer: TextTokenizer,
+    readonly config: PipelineConfig,
+    readonly segmenter: Segmenter | null,
+  ) {
+    this.layout = new SlowFastLayoutBuilder(tokenizer, config.layout);
+  }
+
+  /**
+   * Loads `dir/config.json` + weights (llm-core), `dir/tokenizer.json` and `dir/pipeline.json`.
+   * @throws ModelConfigError when pipeline.json is missing or malformed
+   */
+  static async load(dir: string, options: { segmenter?: Segmenter | null } = {}): Promise<VideoLoomPipeline> {
+    const path = join(dir, PIPELINE_CONFIG_FILE);
+    let config: PipelineConfig;
+    try {
+      config = JSON.parse(await readFile(path, 'utf8')) as PipelineConfig;
+    } catch (cause) {
+      throw new ModelConfigError('(file)', 'a readable pipeline.json', (cause as Error).message, path);
+    }
+    for (const key of ['fastFrames', 'slowFrames', 'mllmSize'] as const) {
+      const value = config.sampling?.[key];
+      if (!Number.isInteger(value) || (value as number) < 0) {
+        throw new ModelConfigError(`sampling.${key}`, 'an integer >= 0', value, path);
+      }
+    }
+    const tokenizer = loadTokenizer(dir);
+    const ids = tokenizer.specialTokenIds();
+    const { model } = await loadModel(dir, {
+      specialTokens: { imgContext: ids.imageContext, seg: ids.segmentation },
+      tokenizerVocabularySize: tokenizer.vocabSize,
+    });
+    return new VideoLoomPipeline(model, tokenizer, config, options.segmenter ?? null);
+  }
+
+  /** Answers `question` about the video at `path`, decoded by `source`. */
+  async answer(
+    source: VideoSource,
+    path: string,
+    question: string,
+    task: QuestionTask,
+    options: AnswerOptions = {},
+  ): Promise<VideoLoomAnswer> {
+    const emit = options.onEvent ?? (() => {});
+    const { sampling } = this.config;
+    emit({ type: 'progress', stage: 'decode', done: 0, total: 1 });
+    const sample = await sampleSlowFastTensors(source, path, {
+      fast: { kind: 'uniform', frameCount: Math.max(1, sampling.fastFrames) },
+      slowCount: sampling.slowFrames,
+      mllmSize: sampling.mllmSize,
+      sam2Size: 0,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    emit({ type: 'progress', stage: 'decode', done: 1, total: 1 });
+    const info = sample.video;
+    const frameTimesSeconds = Array.from(
+      info.framePts,
+      (pts: number) => ((pts - info.framePts[0]!) * info.timeBase.numerator) / info.timeBase.denominator,
+    );
+    const timeline = sample.timeline;
+    emit({ type: 'progress', stage: 'encode', done: 0, total: 1 });
+    const visual = this.visualTokens(sample.fastPixels.data, sample.slowPixels.data, timeline.length, sample.slowKeyframes.length);
+    emit({ type: 'progress', stage: 'encode', done: 1, total: 1 });
+    try {
+      const texts: string[] = [];
+      let span: VideoLoomAnswer['span'] = null;
+      let segEmbedding: Float32Array | null = null;
+      const ask = async (user: string) => {
+        const result = await this.generateAnswer(user, timeline, sample.slowKeyframes, visual, emit);
+        texts.push(result.text);
+        return result;
+      };
+      if (task === 'when' || task === 'combined' || task === 'free') {
+        const result = await ask(
+          task === 'free' ? question : fillTaskPrompt(this.config.prompts.temporal, { question }),
+        );
+        span = this.spanOf(result.text, timeline);
+        if (task === 'free') segEmbedding = result.segEmbedding;
+      }
+      if (task === 'where' || task === 'combined') {
+        segEmbedding = (await ask(fillTaskPrompt(this.config.prompts.segment, { question }))).segEmbedding;
+      }
+      if (span) emit({ type: 'span', startSeconds: span.startSeconds, endSeconds: span.endSeconds });
+      const masks =
+        segEmbedding && this.segmenter
+          ? await this.segmentFrames(source, info, sample.slowKeyframes, segEmbedding, frameTimesSeconds, emit, {
+              keep:
+                task === 'combined' && span
+                  ? (t: number) => t >= span!.startSeconds && t < span!.endSeconds
+                  : () => true,
+              signal: options.signal,
+            })
+          : [];
+      const fps = info.frameRate.numerator / info.frameRate.denominator;
+      return {
+        text: texts.join('\n'),
+        span,
+        masks,
+        video: {
+          width: info.width,
+          height: info.height,
+          fps,
+          frameCount: info.frameCount,
+          durationSeconds: info.durationSeconds,
+        },
+        frameTimesSeconds,
+      };
+    } finally {
+      visual.dispose();
+    }
+  }
+
+  /** float32 `[Nf * fastTokens + Ns * slowTokens, D]` from the sampled pixels. */
+  private visualTokens(fast: Float32Array, slow: Float32Array, nf: number, ns: number): tf.Tensor {
+    const S = this.model.config.vision.imageSize;
+    const model = this.model;
+    return tf.tidy(() => {
+      const rows: tf.Tensor[] = [];
+      if (this.config.sampling.fastFrames > 0) {
+        const tokens = model.encodeFrames(tf.tensor4d(fast, [nf, 3, S, S])).tokens;
+        rows.push(model.poolFastFrames(tokens).reshape([-1, tokens.shape[2] as number]));
+      }
+      if (ns > 0) {
+        const tokens = model.encodeFrames(tf.tensor4d(slow, [ns, 3, S, S])).tokens;
+        rows.push(tokens.reshape([-1, tokens.shape[2] as number]));
+      }
+      return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
+    });
+  }
+
+  private async generateAnswer(
+    user: string,
+    timeline: FrameTimeline,
+    slowKeyframes: readonly { frameIndex: number; timeSeconds: number }[],
+    visual: tf.Tensor,
+    emit: (event: PipelineEvent) => void,
+  ): Promise<{ text: string; segEmbedding: Float32Array | null }> {
+    const prompt = this.layout.build({
+      fastFrames: timeline,
+      slowFrames: this.config.sampling.fastFrames > 0 ? slowKeyframes : [],
+      question: user,
+    });
+    const ids = this.tokenizer.specialTokenIds();
+    const maxNewTokens = this.config.maxNewTokens ?? 48;
+    const result = await generate(this.model, {
+      prompt,
+      visualTokens: visual,
+      maxNewTokens,
+      stopTokenIds: [ids.turnEnd],
+      decode: (generated) => this.tokenizer.decode(generated, { skipSpecialTokens: false }),
+      onProgress: (event) => {
+        if (event.type !== 'generate-progress') return;
+        emit({ type: 'progress', stage: 'generate', done: event.generated, total: maxNewTokens });
+        emit({ type: 'token', text: this.tokenizer.decode([event.tokenId], { skipSpecialTokens: true }) });
+      },
+    });
+    // [SEG] stays in the text: it is part of what the model said.
+    const text = this.tokenizer.decode(result.ids.filter((id) => id !== ids.turnEnd)).trim();
+    const segs = findSegTokens({
+      generatedIds: result.ids,
+      promptLength: prompt.ids.length,
+      segTokenId: ids.segmentation,
+      text,
+    });
+    const segEmbedding =
+      segs.ok && result.segEmbeddings.shape[0]! > 0
+        ? Float32Array.from(result.segEmbeddings.slice([0, 0], [1, -1]).dataSync() as Float32Array)
+        : null;
+    result.segEmbeddings.dispose();
+    result.segHiddenStates.dispose();
+    return { text, segEmbedding };
+  }
+
+  private spanOf(text: string, timeline: FrameTimeline): VideoLoomAnswer['span'] {
+    const parsed = parseTemporalGrounding(text, { timeline });
+    if (!parsed.ok) return null;
+    const seconds = timeline.secondsOfFrameIdSpan(parsed.value);
+    return { ...seconds, startFrameId: parsed.value.startFrameId, endFrameId: parsed.value.endFrameId };
+  }
+
+  private async segmentFrames(
+    source: VideoSource,
+    info: Awaited<ReturnType<VideoSource['probe']>>,
+    slowKeyframes: readonly { frameIndex: number }[],
+    segEmbedding: Float32Array,
+    frameTimesSeconds: readonly number[],
+    emit: (event: PipelineEvent) => void,
+    options: { keep: (timeSeconds: number) => boolean; signal: AbortSignal | undefined },
+  ): Promise<VideoLoomAnswer['masks'][number][]> {
+    const segmenter = this.segmenter as Segmenter;
+    const all = Array.from({ length: info.frameCount }, (_, i) => i);
+    const keyIndices = slowKeyframes.length > 0 ? slowKeyframes.map((k) => k.frameIndex) : [0];
+    // Keyframe images first (one short decode), then every frame streamed to the segmenter.
+    const keyImages = new Map<number, { width: number; height: number; data: Uint8Array }>();
+    for await (const frame of source.decode(info, {
+      outputs: [{ name: 'key', frameIndices: [...new Set(keyIndices)] }],
+      ...(options.signal ? { signal: options.signal } : {}),
+    })) {
+      keyImages.set(frame.frameIndex, { width: frame.width, height: frame.height, data: frame.data });
+    }
+    const frames = source.decode(info, {
+      outputs: [{ name: 'all', frameIndices: all }],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const masks: VideoLoomAnswer['masks'][number][] = [];
+    let done = 0;
+    for await (const result of segmenter.track({
+      numFrames: info.frameCount,
+      keyframes: [...keyImages.entries()].map(([frameIndex, frame]) => ({
+        frameIndex,
+        frame,
+        segEmbeddings: segEmbedding,
+      })),
+      frames,
+    })) {
+      done++;
+      emit({ type: 'progress', stage: 'segment', done, total: info.frameCount });
+      const timeSeconds = frameTimesSeconds[result.frameIndex]!;
+      const rle = result.objects[0]?.rle;
+      if (!rle || !options.keep(timeSeconds)) continue;
+      const mask = {
+        frameIndex: result.frameIndex,
+        timeSeconds,
+        rle: { size: [rle.size[0]!, rle.size[1]!] as [number, number], counts: rle.counts },
+      };
+      masks.push(mask);
+      emit({ type: 'mask', ...mask });
+    }
+    return masks.sort((a, b) => a.frameIndex - b.frameIndex);
+  }
+}
