@@ -1,5 +1,5 @@
 import { promises as fs, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeAtomically } from '@videoloom/video-io';
 import { writeJsonAtomic } from '../score/report.js';
 import {
@@ -226,7 +226,10 @@ export function formatAblationMarkdown(t: AblationTable): string {
     '',
     'All values x100; best per column in bold. When: R1@0.5 and mIoU; Where: J&F; Combined: J&F_bi-fore.',
     '',
-    ...t.rows.map((r) => `- ${r.name}: model \`${r.model}\` of \`${basename(r.report)}\``),
+    ...t.rows.map(
+      (r) =>
+        `- ${r.name}: model \`${r.model}\` of \`${join(basename(dirname(r.report)), basename(r.report))}\``,
+    ),
     '',
   ].join('\n');
 }

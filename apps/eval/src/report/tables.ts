@@ -74,21 +74,38 @@ export function formatTableText(t: GroupedTable, options: { readonly markBest?: 
 const escapeMarkdown = (s: string) => s.replace(/\|/g, '\\|');
 
 /**
+ * A markdown table with padded, aligned columns (the layout formatters such as biome give markdown
+ * tables, so the file reads well as text and stays unchanged when formatted).
+ * Cells are used as given (escape `|` before).
+ */
+export function markdownTable(
+  header: readonly string[],
+  align: readonly ('left' | 'right')[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const cell = (text: string, c: number) =>
+    align[c] === 'right' ? text.padStart(widths[c] as number) : text.padEnd(widths[c] as number);
+  const line = (cells: readonly string[]) => `| ${cells.map((t, c) => cell(t, c)).join(' | ')} |`;
+  const rule = `| ${widths.map((w, c) => (align[c] === 'right' ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...rows.map((r) => line(header.map((_, c) => r[c] ?? '')))].join('\n');
+}
+
+/**
  * A GitHub-flavoured markdown table (no column spans there: the header reads "When R1@0.5", ...).
  * With `boldBest`, the best value of each column is bold, as in the paper.
  */
 export function formatTableMarkdown(t: GroupedTable, options: { readonly boldBest?: boolean } = {}): string {
   const best = options.boldBest ? bestRows(t) : t.columns.map(() => new Set<number>());
-  const header = `| ${escapeMarkdown(t.labelHeader)} | ${t.columns.map((c) => escapeMarkdown(`${c.group} ${c.name}`)).join(' | ')} |`;
-  const rule = `|---|${t.columns.map(() => '---:').join('|')}|`;
-  const rows = t.rows.map(
-    (r, i) =>
-      `| ${escapeMarkdown(r.label)} | ${t.columns
-        .map((_, c) => {
-          const s = formatCell(r.values[c]);
-          return best[c]?.has(i) ? `**${s}**` : s;
-        })
-        .join(' | ')} |`,
+  return markdownTable(
+    [escapeMarkdown(t.labelHeader), ...t.columns.map((c) => escapeMarkdown(`${c.group} ${c.name}`))],
+    ['left', ...t.columns.map(() => 'right' as const)],
+    t.rows.map((r, i) => [
+      escapeMarkdown(r.label),
+      ...t.columns.map((_, c) => {
+        const s = formatCell(r.values[c]);
+        return best[c]?.has(i) ? `**${s}**` : s;
+      }),
+    ]),
   );
-  return [header, rule, ...rows].join('\n');
 }

@@ -13,7 +13,7 @@ import {
   type ReportModelInput,
 } from './loombench-report.js';
 import { ReportInputError } from './report-input-error.js';
-import { formatTableMarkdown, formatTableText, type GroupedTable } from './tables.js';
+import { formatTableMarkdown, formatTableText, type GroupedTable, markdownTable } from './tables.js';
 import { VideoCatalog } from './video-catalog.js';
 
 export interface LoomBenchReportOptions {
@@ -143,19 +143,26 @@ export function formatReportMarkdown(report: LoomBenchRunReport): string {
     out.push(
       `The single span [a, b] (fractions of each video's duration, grid step ${b.fit.step}) predicted for every When item,`,
       b.fit.oracle
-        ? `fitted on this split's own ${b.fit.items} When items: an **oracle fit**, i.e. an upper bound of what any constant span scores here.`
+        ? `fitted on this split's own ${b.fit.items} When items: an **oracle fit**: no span on this grid scores higher on this split, so it bounds the constant baseline from above.`
         : `fitted on the ${b.fit.items} When items of \`${basename(b.fit.gt)}\`.`,
       '',
-      '| Fitted for | Span | R1@0.5 | R1@0.7 | mIoU | R1@0.5 (fit split) | mIoU (fit split) |',
-      '|---|---|---:|---:|---:|---:|---:|',
-      ...(
-        [
-          ['R1@0.5', b.bestR1],
-          ['mIoU', b.bestMIoU],
-        ] as const
-      ).map(
-        ([name, r]) =>
-          `| ${name} | ${spanText(r.span)} | ${pct1(r.eval['R1@0.5'])} | ${pct1(r.eval['R1@0.7'])} | ${pct1(r.eval.mIoU)} | ${pct1(r.fit['R1@0.5'])} | ${pct1(r.fit.mIoU)} |`,
+      markdownTable(
+        ['Fitted for', 'Span', 'R1@0.5', 'R1@0.7', 'mIoU', 'R1@0.5 (fit split)', 'mIoU (fit split)'],
+        ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+        (
+          [
+            ['R1@0.5', b.bestR1],
+            ['mIoU', b.bestMIoU],
+          ] as const
+        ).map(([name, r]) => [
+          name,
+          spanText(r.span),
+          pct1(r.eval['R1@0.5']),
+          pct1(r.eval['R1@0.7']),
+          pct1(r.eval.mIoU),
+          pct1(r.fit['R1@0.5']),
+          pct1(r.fit.mIoU),
+        ]),
       ),
     );
   }
