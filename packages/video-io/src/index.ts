@@ -18,14 +18,23 @@ export {
 export { type FfmpegBinaries, resolveFfmpegBinaries } from './ffmpeg/binaries.js';
 export { describeTiming, FfmpegVideoSource, type FfmpegVideoSourceOptions } from './ffmpeg-video-source.js';
 export { frameIndexAtSeconds, framePts, frameTimeSeconds } from './frame-times.js';
-export { DRAWABLE_CHARACTERS, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './overlays/digit-font.js';
 export {
   type DrawDigitsOptions,
+  type DrawTextOptions,
   drawDigits,
+  drawText,
   measureDigits,
+  measureText,
   type RgbColor,
   type TextBox,
 } from './overlays/draw-text.js';
+export { DRAWABLE_CHARACTERS, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './overlays/font-5x7.js';
+export {
+  drawMaskOverlay,
+  type MaskOverlayOptions,
+  type MaskOverlayResult,
+  maskBoundary,
+} from './overlays/mask-overlay.js';
 export { drawFrameNumber, type NumProOptions } from './overlays/numpro.js';
 export {
   drawSetOfMarks,

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
+import { ABLATION_USAGE, REPORT_USAGE, runAblation, runReport } from '../report/cli.js';
 import { runScore, SCORE_USAGE } from '../score/cli.js';
 
 const [command, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<number> {
   if (command === 'score') return runScore(rest);
-  process.stdout.write(`videoloom-eval: scoring against the official evaluators.\n\n${SCORE_USAGE}`);
+  if (command === 'report') return runReport(rest);
+  if (command === 'ablation') return runAblation(rest);
+  process.stdout.write(
+    `videoloom-eval: scoring against the official evaluators, LoomBench reports and ablation tables.\n\n${SCORE_USAGE}\n${REPORT_USAGE}\n${ABLATION_USAGE}`,
+  );
   return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
 }
 

@@ -1,6 +1,6 @@
 import { FrameSelectionError } from '../errors/index.js';
 import type { RgbFrame } from '../video-source.js';
-import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './digit-font.js';
+import { DRAWABLE_CHARACTERS, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font-5x7.js';
 
 export type RgbColor = readonly [number, number, number];
 
@@ -12,39 +12,58 @@ export interface TextBox {
   readonly height: number;
 }
 
-export interface DrawDigitsOptions {
+export interface DrawTextOptions {
   /** Pixels per font pixel. */
   readonly scale: number;
   readonly color: RgbColor;
-  /** Outline of one font pixel... drawn around the glyphs for contrast; undefined for none. */
+  /** Outline of one font pixel drawn around the glyphs for contrast; undefined for none. */
   readonly outline?: RgbColor;
   /** Filled box behind the text (padding of one font pixel); undefined for none. */
   readonly background?: RgbColor;
 }
 
-/** Size of a digit string in pixels: glyphs 5x7 font pixels with one font pixel between them. */
-export function measureDigits(
+/** Options of {@link drawDigits} (the same as {@link drawText}). */
+export type DrawDigitsOptions = DrawTextOptions;
+
+/** Size of a one-line text in pixels: glyphs 5x7 font pixels with one font pixel between them. */
+export function measureText(
   text: string,
   scale: number,
 ): { readonly width: number; readonly height: number } {
-  return { width: (text.length * (GLYPH_WIDTH + 1) - 1) * scale, height: GLYPH_HEIGHT * scale };
+  return { width: Math.max(0, text.length * (GLYPH_WIDTH + 1) - 1) * scale, height: GLYPH_HEIGHT * scale };
 }
 
+/** Size of a digit string in pixels (the same metrics as {@link measureText}). */
+export const measureDigits = measureText;
+
+const DRAWABLE = new Set(DRAWABLE_CHARACTERS);
+
 /**
- * Draws decimal digits into a frame, in place, with its top-left corner at (left, top). Pixels outside
- * the text box (plus one font pixel of outline/background) are never written.
+ * Draws one line of printable ASCII (space to `~`, the characters of `DRAWABLE_CHARACTERS`) into an
+ * rgb24 frame, in place, with its top-left corner at (left, top). Pixels outside the text box (plus
+ * one font pixel of outline/background) are never written; parts outside the frame are clipped.
+ * @param frame rgb24 HWC, modified in place
+ * @throws FrameSelectionError naming the first character the font cannot draw (a newline, a tab,
+ *   anything outside ASCII): replace those before drawing.
  */
-export function drawDigits(
+export function drawText(
   frame: RgbFrame,
   text: string,
   left: number,
   top: number,
-  options: DrawDigitsOptions,
+  options: DrawTextOptions,
 ): TextBox {
-  if (!/^\d+$/.test(text))
-    throw new FrameSelectionError('overlay text', Number.NaN, `decimal digits, received "${text}"`);
+  for (const character of text) {
+    if (!DRAWABLE.has(character)) {
+      throw new FrameSelectionError(
+        'overlay text',
+        Number.NaN,
+        `printable ASCII (space to ~), received ${JSON.stringify(character)} in ${JSON.stringify(text)}`,
+      );
+    }
+  }
   const { scale } = options;
-  const { width, height } = measureDigits(text, scale);
+  const { width, height } = measureText(text, scale);
   const set = (x: number, y: number, color: RgbColor) => {
     if (x < 0 || y < 0 || x >= frame.width || y >= frame.height) return;
     const o = (y * frame.width + x) * 3;
@@ -73,4 +92,21 @@ export function drawDigits(
     }
   }
   return { left, top, width, height };
+}
+
+/**
+ * Draws decimal digits into a frame, in place, with its top-left corner at (left, top) (frame numbers,
+ * mark ids): {@link drawText} restricted to `0-9`.
+ * @param frame rgb24 HWC, modified in place
+ */
+export function drawDigits(
+  frame: RgbFrame,
+  text: string,
+  left: number,
+  top: number,
+  options: DrawDigitsOptions,
+): TextBox {
+  if (!/^\d+$/.test(text))
+    throw new FrameSelectionError('overlay text', Number.NaN, `decimal digits, received "${text}"`);
+  return drawText(frame, text, left, top, options);
 }

@@ -5,7 +5,7 @@ import { temporaryFolder } from '../../test/helpers/clips.js';
 import type { RgbFrame } from '../video-source.js';
 import { decodePng } from '../write/png.js';
 import { writeImage } from '../write/write-frames.js';
-import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './digit-font.js';
+import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font-5x7.js';
 import { drawFrameNumber } from './numpro.js';
 import { drawSetOfMarks } from './set-of-marks.js';
 

@@ -1,6 +1,7 @@
 import { InvalidFrameSizeError } from '../errors/index.js';
 import type { RgbFrame } from '../video-source.js';
 import { drawDigits, measureDigits, type RgbColor, type TextBox } from './draw-text.js';
+import { maskBoundary, strokeBoundary } from './mask-overlay.js';
 
 /** One instance to mark: a binary mask the size of the frame and the id to print. */
 export interface MarkInstance {
@@ -78,40 +79,20 @@ export function drawSetOfMarks(
       );
     }
     const color = instance.color ?? markColor(instance.instanceId);
-    const inside = (x: number, y: number) =>
-      x >= 0 && y >= 0 && x < width && y < height && instance.mask[y * width + x] !== 0;
-    // Boundary: mask pixels with a 4-neighbour outside the mask.
-    const boundary: number[] = [];
+    // Area and centroid; the boundary as drawMaskOverlay outlines it.
     let sumX = 0;
     let sumY = 0;
     let area = 0;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        if (!inside(x, y)) continue;
-        area++;
-        sumX += x;
-        sumY += y;
-        if (!inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1))
-          boundary.push(y * width + x);
-      }
+    for (let i = 0; i < instance.mask.length; i++) {
+      if (instance.mask[i] === 0) continue;
+      const x = i % width;
+      area++;
+      sumX += x;
+      sumY += (i - x) / width;
     }
     if (area === 0) continue;
-    const half = lineWidth >> 1;
-    for (const p of boundary) {
-      const bx = p % width;
-      const by = (p - bx) / width;
-      for (let dy = -half; dy < lineWidth - half; dy++) {
-        for (let dx = -half; dx < lineWidth - half; dx++) {
-          const x = bx + dx;
-          const y = by + dy;
-          if (x < 0 || y < 0 || x >= width || y >= height) continue;
-          const o = (y * width + x) * 3;
-          out.data[o] = color[0];
-          out.data[o + 1] = color[1];
-          out.data[o + 2] = color[2];
-        }
-      }
-    }
+    const boundary = maskBoundary(instance.mask, width, height);
+    strokeBoundary(out, boundary, color, lineWidth);
     // The centre label sits on the mask pixel nearest the centroid (the centroid of a ring is outside it).
     const cx = sumX / area;
     const cy = sumY / area;
