@@ -88,6 +88,7 @@ export {
   PIPELINE_CONFIG_FILE,
   type PipelineConfig,
   type PipelineEvent,
+  PreparedQuestionVideo,
   QUESTION_TASKS,
   type QuestionTask,
   type VideoLoomAnswer,

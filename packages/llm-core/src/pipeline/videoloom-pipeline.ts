@@ -7,15 +7,16 @@ import {
   parseTemporalGrounding,
   type SlowFastLayoutConfig,
   SlowFastLayoutBuilder,
+  type SlowKeyframe,
   sampleSlowFastTensors,
 } from '@videoloom/slowfast';
 import { loadTokenizer, type TextTokenizer } from '@videoloom/tokenizer';
-import type { VideoSource } from '@videoloom/video-io';
+import type { VideoInfo, VideoSource } from '@videoloom/video-io';
 import { ModelConfigError } from '../errors/index.js';
 import { generate } from '../generation/generate.js';
 import type { VideoLoomModel } from '../models/videoloom/model.js';
 import { loadModel } from '../weights/checkpoint-io.js';
-import type { Segmenter } from './segmenter.js';
+import type { Segmenter, SegmenterFrame } from './segmenter.js';
 import { fillTaskPrompt, type TaskPrompts } from './task-prompts.js';
 
 /** What a question asks for: a span, a mask, both, or whatever the model answers to free text. */
@@ -135,7 +136,7 @@ export class VideoLoomPipeline {
     return new VideoLoomPipeline(model, tokenizer, config, options.segmenter ?? null);
   }
 
-  /** Answers `question` about the video at `path`, decoded by `source`. */
+  /** Answers `question` about the video at `path`, decoded by `source` (prepare + ask + dispose). */
   async answer(
     source: VideoSource,
     path: string,
@@ -143,6 +144,19 @@ export class VideoLoomPipeline {
     task: QuestionTask,
     options: AnswerOptions = {},
   ): Promise<VideoLoomAnswer> {
+    const video = await this.prepare(source, path, options);
+    try {
+      return await this.ask(video, question, task, options);
+    } finally {
+      video.dispose();
+    }
+  }
+
+  /**
+   * Samples and encodes a video once, for any number of questions (`ask`). Holds the visual tokens
+   * and, after the first `[SEG]` answer, the decoded frames; call `dispose()` when done.
+   */
+  async prepare(source: VideoSource, path: string, options: AnswerOptions = {}): Promise<PreparedQuestionVideo> {
     const emit = options.onEvent ?? (() => {});
     const { sampling } = this.config;
     emit({ type: 'progress', stage: 'decode', done: 0, total: 1 });
@@ -154,62 +168,74 @@ export class VideoLoomPipeline {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     emit({ type: 'progress', stage: 'decode', done: 1, total: 1 });
-    const info = sample.video;
-    const frameTimesSeconds = Array.from(
-      info.framePts,
-      (pts: number) => ((pts - info.framePts[0]!) * info.timeBase.numerator) / info.timeBase.denominator,
-    );
-    const timeline = sample.timeline;
     emit({ type: 'progress', stage: 'encode', done: 0, total: 1 });
-    const visual = this.visualTokens(sample.fastPixels.data, sample.slowPixels.data, timeline.length, sample.slowKeyframes.length);
+    const visual = this.visualTokens(
+      sample.fastPixels.data,
+      sample.slowPixels.data,
+      sample.timeline.length,
+      sample.slowKeyframes.length,
+    );
     emit({ type: 'progress', stage: 'encode', done: 1, total: 1 });
-    try {
-      const texts: string[] = [];
-      let span: VideoLoomAnswer['span'] = null;
-      let segEmbedding: Float32Array | null = null;
-      const ask = async (user: string) => {
-        const result = await this.generateAnswer(user, timeline, sample.slowKeyframes, visual, emit);
-        texts.push(result.text);
-        return result;
-      };
-      if (task === 'when' || task === 'combined' || task === 'free') {
-        const result = await ask(
-          task === 'free' ? question : fillTaskPrompt(this.config.prompts.temporal, { question }),
-        );
-        span = this.spanOf(result.text, timeline);
-        if (task === 'free') segEmbedding = result.segEmbedding;
-      }
-      if (task === 'where' || task === 'combined') {
-        segEmbedding = (await ask(fillTaskPrompt(this.config.prompts.segment, { question }))).segEmbedding;
-      }
-      if (span) emit({ type: 'span', startSeconds: span.startSeconds, endSeconds: span.endSeconds });
-      const masks =
-        segEmbedding && this.segmenter
-          ? await this.segmentFrames(source, info, sample.slowKeyframes, segEmbedding, frameTimesSeconds, emit, {
-              keep:
-                task === 'combined' && span
-                  ? (t: number) => t >= span!.startSeconds && t < span!.endSeconds
-                  : () => true,
-              signal: options.signal,
-            })
-          : [];
-      const fps = info.frameRate.numerator / info.frameRate.denominator;
-      return {
-        text: texts.join('\n'),
-        span,
-        masks,
-        video: {
-          width: info.width,
-          height: info.height,
-          fps,
-          frameCount: info.frameCount,
-          durationSeconds: info.durationSeconds,
-        },
-        frameTimesSeconds,
-      };
-    } finally {
-      visual.dispose();
+    return new PreparedQuestionVideo(source, sample.video, sample.timeline, sample.slowKeyframes, visual);
+  }
+
+  /**
+   * Answers one question about a prepared video.
+   * @param options.maskFrames frame indices to segment (default: every frame; a Combined answer
+   *   segments only those inside its predicted span)
+   */
+  async ask(
+    video: PreparedQuestionVideo,
+    question: string,
+    task: QuestionTask,
+    options: AnswerOptions & { readonly maskFrames?: readonly number[] } = {},
+  ): Promise<VideoLoomAnswer> {
+    const emit = options.onEvent ?? (() => {});
+    const { info, timeline, slowKeyframes, visual, frameTimesSeconds } = video;
+    const texts: string[] = [];
+    let span: VideoLoomAnswer['span'] = null;
+    let segEmbedding: Float32Array | null = null;
+    const askModel = async (user: string) => {
+      const result = await this.generateAnswer(user, timeline, slowKeyframes, visual, emit);
+      texts.push(result.text);
+      return result;
+    };
+    if (task === 'when' || task === 'combined' || task === 'free') {
+      const result = await askModel(
+        task === 'free' ? question : fillTaskPrompt(this.config.prompts.temporal, { question }),
+      );
+      span = this.spanOf(result.text, timeline);
+      if (task === 'free') segEmbedding = result.segEmbedding;
     }
+    if (task === 'where' || task === 'combined') {
+      segEmbedding = (await askModel(fillTaskPrompt(this.config.prompts.segment, { question }))).segEmbedding;
+    }
+    if (span) emit({ type: 'span', startSeconds: span.startSeconds, endSeconds: span.endSeconds });
+    let wanted = options.maskFrames ?? Array.from({ length: info.frameCount }, (_, i) => i);
+    if (task === 'combined') {
+      const inSpan = span;
+      wanted = inSpan
+        ? wanted.filter((i) => frameTimesSeconds[i]! >= inSpan.startSeconds && frameTimesSeconds[i]! < inSpan.endSeconds)
+        : [];
+    }
+    const masks =
+      segEmbedding && this.segmenter && wanted.length > 0
+        ? await this.segmentFrames(video, segEmbedding, wanted, emit, options.signal)
+        : [];
+    const fps = info.frameRate.numerator / info.frameRate.denominator;
+    return {
+      text: texts.join('\n'),
+      span,
+      masks,
+      video: {
+        width: info.width,
+        height: info.height,
+        fps,
+        frameCount: info.frameCount,
+        durationSeconds: info.durationSeconds,
+      },
+      frameTimesSeconds,
+    };
   }
 
   /** float32 `[Nf * fastTokens + Ns * slowTokens, D]` from the sampled pixels. */
@@ -281,53 +307,87 @@ export class VideoLoomPipeline {
   }
 
   private async segmentFrames(
-    source: VideoSource,
-    info: Awaited<ReturnType<VideoSource['probe']>>,
-    slowKeyframes: readonly { frameIndex: number }[],
+    video: PreparedQuestionVideo,
     segEmbedding: Float32Array,
-    frameTimesSeconds: readonly number[],
+    frameIndices: readonly number[],
     emit: (event: PipelineEvent) => void,
-    options: { keep: (timeSeconds: number) => boolean; signal: AbortSignal | undefined },
+    signal: AbortSignal | undefined,
   ): Promise<VideoLoomAnswer['masks'][number][]> {
     const segmenter = this.segmenter as Segmenter;
-    const all = Array.from({ length: info.frameCount }, (_, i) => i);
-    const keyIndices = slowKeyframes.length > 0 ? slowKeyframes.map((k) => k.frameIndex) : [0];
-    // Keyframe images first (one short decode), then every frame streamed to the segmenter.
-    const keyImages = new Map<number, { width: number; height: number; data: Uint8Array }>();
-    for await (const frame of source.decode(info, {
-      outputs: [{ name: 'key', frameIndices: [...new Set(keyIndices)] }],
-      ...(options.signal ? { signal: options.signal } : {}),
-    })) {
-      keyImages.set(frame.frameIndex, { width: frame.width, height: frame.height, data: frame.data });
+    const frames = await video.frames(signal);
+    const wanted = [...new Set(frameIndices)].sort((a, b) => a - b);
+    // Keyframes: the slow keyframes among the wanted frames, else the first wanted frame.
+    const keyIndices = video.slowKeyframes.map((k) => k.frameIndex).filter((i) => wanted.includes(i));
+    const keyframes = (keyIndices.length > 0 ? keyIndices : [wanted[0]!]).map((frameIndex) => ({
+      frameIndex,
+      frame: frames.get(frameIndex)!,
+      segEmbeddings: segEmbedding,
+    }));
+    // The segmenter sees the wanted frames as a video of their own (positions 0..n-1).
+    async function* stream() {
+      for (const [position, frameIndex] of wanted.entries()) yield { ...frames.get(frameIndex)!, frameIndex: position };
     }
-    const frames = source.decode(info, {
-      outputs: [{ name: 'all', frameIndices: all }],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
     const masks: VideoLoomAnswer['masks'][number][] = [];
     let done = 0;
     for await (const result of segmenter.track({
-      numFrames: info.frameCount,
-      keyframes: [...keyImages.entries()].map(([frameIndex, frame]) => ({
-        frameIndex,
-        frame,
-        segEmbeddings: segEmbedding,
-      })),
-      frames,
+      numFrames: wanted.length,
+      keyframes: keyframes.map((k) => ({ ...k, frameIndex: wanted.indexOf(k.frameIndex) })),
+      frames: stream(),
     })) {
       done++;
-      emit({ type: 'progress', stage: 'segment', done, total: info.frameCount });
-      const timeSeconds = frameTimesSeconds[result.frameIndex]!;
+      emit({ type: 'progress', stage: 'segment', done, total: wanted.length });
       const rle = result.objects[0]?.rle;
-      if (!rle || !options.keep(timeSeconds)) continue;
+      if (!rle) continue;
+      const frameIndex = wanted[result.frameIndex]!;
       const mask = {
-        frameIndex: result.frameIndex,
-        timeSeconds,
+        frameIndex,
+        timeSeconds: video.frameTimesSeconds[frameIndex]!,
         rle: { size: [rle.size[0]!, rle.size[1]!] as [number, number], counts: rle.counts },
       };
       masks.push(mask);
       emit({ type: 'mask', ...mask });
     }
     return masks.sort((a, b) => a.frameIndex - b.frameIndex);
+  }
+}
+
+/** A video sampled and encoded once for several questions (see `VideoLoomPipeline.prepare`). */
+export class PreparedQuestionVideo {
+  /** Seconds of every frame of the video (index = frame index). */
+  readonly frameTimesSeconds: readonly number[];
+  private decoded: Map<number, SegmenterFrame> | null = null;
+
+  constructor(
+    private readonly source: VideoSource,
+    readonly info: VideoInfo,
+    readonly timeline: FrameTimeline,
+    readonly slowKeyframes: readonly SlowKeyframe[],
+    /** float32 `[N, D]`: the prompt's visual tokens. */
+    readonly visual: tf.Tensor,
+  ) {
+    this.frameTimesSeconds = Array.from(
+      info.framePts,
+      (pts: number) => ((pts - info.framePts[0]!) * info.timeBase.numerator) / info.timeBase.denominator,
+    );
+  }
+
+  /** Every frame at its own size, decoded on first use (uint8 RGB; a few MB for short clips). */
+  async frames(signal?: AbortSignal): Promise<ReadonlyMap<number, SegmenterFrame>> {
+    if (!this.decoded) {
+      const decoded = new Map<number, SegmenterFrame>();
+      for await (const frame of this.source.decode(this.info, {
+        outputs: [{ name: 'all', frameIndices: Array.from({ length: this.info.frameCount }, (_, i) => i) }],
+        ...(signal ? { signal } : {}),
+      })) {
+        decoded.set(frame.frameIndex, { frameIndex: frame.frameIndex, width: frame.width, height: frame.height, data: frame.data });
+      }
+      this.decoded = decoded;
+    }
+    return this.decoded;
+  }
+
+  dispose(): void {
+    this.visual.dispose();
+    this.decoded = null;
   }
 }
