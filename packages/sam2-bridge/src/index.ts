@@ -124,6 +124,7 @@ export {
   type TinySam2Config,
   type TinySam2ConfigName,
   tinyImageEncoderWeightShapes,
+  tinySam2ConfigProblems,
 } from './tiny-sam2/tiny-sam2-config.js';
 export {
   buildTinySam2Graphs,

@@ -22,6 +22,7 @@ import {
   type TinySam2Config,
   type TinySam2ConfigName,
   tinyImageEncoderWeightShapes,
+  tinySam2ConfigProblems,
 } from './tiny-sam2-config.js';
 import { buildTinySam2Graphs, randomTinySam2Weights, type TinySam2Weights } from './tiny-sam2-weights.js';
 
@@ -102,6 +103,9 @@ export class TfjsTinySam2 {
   private readonly upsamplers = new Map<string, { right: tf.Tensor2D; rightT: tf.Tensor2D }>();
 
   private constructor(weights: TinySam2Weights, behaviour: Sam2Behaviour, trainable: boolean) {
+    const problems = tinySam2ConfigProblems(weights.config);
+    if (problems.length > 0)
+      throw new Sam2InputError('config', 'a consistent tiny SAM2 config', problems.join('; '));
     this.config = weights.config;
     this.dims = weights.config.dims;
     this.behaviour = behaviour;

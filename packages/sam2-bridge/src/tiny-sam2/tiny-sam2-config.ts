@@ -3,7 +3,7 @@ import {
   type MaskDecoderConfig,
   TINY_MASK_DECODER_CONFIG,
 } from '../decoder/mask-decoder-weights.js';
-import { type Sam2Dims, sam2DimsForImageSize } from '../stages/contract.js';
+import { type Sam2Dims, sam2DimsForImageSize, sam2DimsProblems } from '../stages/contract.js';
 import type { Sam2PresetName } from '../stages/manifest.js';
 import type { WeightTensor } from '../weights/safetensors.js';
 
@@ -53,6 +53,31 @@ export const TINY_SAM2_CONFIGS: Readonly<Record<TinySam2ConfigName, TinySam2Conf
     behaviourPreset: 'tiny-128',
   }),
 });
+
+/**
+ * What is wrong with a config (empty when nothing): dims consistent with the image side, the decoder
+ * at the dims' grid and width, positive encoder widths.
+ */
+export function tinySam2ConfigProblems(config: TinySam2Config): string[] {
+  if (!config?.dims || !config.encoder || !config.decoder)
+    return ['the config needs dims, encoder and decoder'];
+  const problems = sam2DimsProblems(config.dims).map((p) => `dims.${p.problem}`);
+  if (config.decoder.featSize !== config.dims.featSize)
+    problems.push(
+      `decoder.featSize must be dims.featSize = ${config.dims.featSize}, not ${config.decoder.featSize}`,
+    );
+  if (config.decoder.transformerDim !== config.dims.embedDim)
+    problems.push(
+      `decoder.transformerDim must be dims.embedDim = ${config.dims.embedDim}, not ${config.decoder.transformerDim}`,
+    );
+  for (const key of ['stem', 'mid', 'top'] as const) {
+    const v = config.encoder[key];
+    if (!Number.isInteger(v) || v < 1) problems.push(`encoder.${key} must be a positive integer, not ${v}`);
+  }
+  if (!Number.isInteger(config.encoder.contextBlocks) || config.encoder.contextBlocks < 0)
+    problems.push(`encoder.contextBlocks must be an integer ≥ 0, not ${config.encoder.contextBlocks}`);
+  return problems;
+}
 
 /** Prefix of the image encoder's tensors in a tiny SAM2 checkpoint. */
 export const TINY_IMAGE_ENCODER_PREFIX = 'image_encoder.';

@@ -10,7 +10,7 @@ import { Sam2WeightsError } from '../errors/weights-error.js';
 import { buildMaskDecoderGraph } from '../onnx/mask-decoder-graph.js';
 import { buildTinyPatchEncoderGraph } from '../onnx/tiny-patch-encoder-graph.js';
 import { buildTinyMemoryAttention, buildTinyMemoryEncoder } from '../onnx/tiny-stage-graphs.js';
-import { type Sam2StageName, sam2DimsProblems } from '../stages/contract.js';
+import type { Sam2StageName } from '../stages/contract.js';
 import {
   randomTinyStageWeights,
   type TinyStageName,
@@ -23,6 +23,7 @@ import {
   TINY_SAM2_CONFIGS,
   type TinySam2Config,
   tinyImageEncoderWeightShapes,
+  tinySam2ConfigProblems,
 } from './tiny-sam2-config.js';
 
 /** Metadata key of the `TinySam2Config` JSON in a tiny SAM2 checkpoint. */
@@ -100,21 +101,13 @@ export function tinySam2WeightsFrom(set: WeightSet, label = '<in-memory weights>
   } catch {
     throw new Sam2WeightsError(label, '', `JSON in metadata "${TINY_SAM2_CONFIG_KEY}"`, raw.slice(0, 80));
   }
-  const dimsProblems = config.dims ? sam2DimsProblems(config.dims) : [];
-  if (!config.dims || !config.encoder || !config.decoder || dimsProblems.length > 0) {
+  const problems = tinySam2ConfigProblems(config);
+  if (problems.length > 0) {
     throw new Sam2WeightsError(
       label,
       '',
-      `a consistent config in "${TINY_SAM2_CONFIG_KEY}" (dims, encoder, decoder)`,
-      dimsProblems.map((p) => p.problem).join('; ') || raw.slice(0, 120),
-    );
-  }
-  if (config.decoder.featSize !== config.dims.featSize) {
-    throw new Sam2WeightsError(
-      label,
-      '',
-      `decoder featSize = dims.featSize = ${config.dims.featSize}`,
-      `decoder featSize ${config.decoder.featSize}`,
+      `a consistent config in "${TINY_SAM2_CONFIG_KEY}"`,
+      problems.join('; '),
     );
   }
   const pick = (shapes: Map<string, readonly number[]>, prefix: string): Map<string, WeightTensor> => {

@@ -14,6 +14,7 @@ import { SAM2_MANIFEST_FILE } from '../stages/manifest.js';
 import { drawDiscScene } from '../testing/disc-scene.js';
 import { serializeSafetensors } from '../weights/safetensors.js';
 import { TfjsTinySam2, TINY_SAM2_WEIGHTS_FILE } from './tfjs-tiny-sam2.js';
+import { TINY_SAM2_CONFIGS } from './tiny-sam2-config.js';
 import { tinySam2WeightSet } from './tiny-sam2-weights.js';
 
 const SIZE = 128;
@@ -192,6 +193,13 @@ describe('TfjsTinySam2 (tiny-128) vs the ONNX bridge on the same weights', () =>
       out.iouPred,
       out.objectScoreLogits,
     ]);
+    // A config whose decoder grid does not match its dims.
+    const tiny = TINY_SAM2_CONFIGS['tiny-128'];
+    const e5 = error(() =>
+      TfjsTinySam2.create({ config: { ...tiny, decoder: { ...tiny.decoder, featSize: 16 } } }),
+    );
+    expect(e5.input).toBe('config');
+    expect(e5.message).toMatch(/decoder.featSize must be dims.featSize = 8, not 16/);
     // The bridge: a preprocessed frame of the 1024 size on a 128-px model.
     const drain = async () => {
       for await (const _ of bridge.track({
