@@ -24,6 +24,31 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return denseOp(x, w) as tf.Tensor2D;
 }
 
+const denseBiasOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.fused.matMul({ a: x, b: w, bias }),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const d = dy as tf.Tensor2D;
+      // The bias gradient as a product with a row of ones: a plain matMul instead of a column sum
+      // (which the wasm backend computes as a transpose plus a row sum).
+      const ones = tf.ones([1, d.shape[0]]) as tf.Tensor2D;
+      return [
+        tf.matMul(d, ws.transpose()),
+        tf.matMul(xs.transpose(), d),
+        tf.matMul(ones, d).reshape([d.shape[1]]),
+      ];
+    },
+  };
+});
+
+/** `x` f32 [N, in] × `w` f32 [in, out] + `bias` f32 [out] → f32 [N, out]; gradients for all three. */
+export function denseBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  return denseBiasOp(x, w, bias) as tf.Tensor2D;
+}
+
 /**
  * `x` f32 [N, in] × a constant `w` f32 [in, out] → f32 [N, out], with `wT` = wᵀ f32 [out, in] given
  * up front (no gradient for the constant).

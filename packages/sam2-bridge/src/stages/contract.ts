@@ -1,4 +1,5 @@
 import type { ModelContract } from '@videoloom/backend';
+import { Sam2InputError } from '../errors/input-error.js';
 
 /** The four stage graphs, in the order a frame meets them. */
 export const SAM2_STAGES = ['image_encoder', 'mask_decoder', 'memory_encoder', 'memory_attention'] as const;
@@ -35,15 +36,10 @@ export const SAM2_DIMS: Sam2Dims = Object.freeze({
  * lowResSize = imageSize / 4. `sam2DimsForImageSize(128)` is the tiny-128 model (8² grid, 32² masks).
  */
 export function sam2DimsForImageSize(imageSize: number): Sam2Dims {
-  const problems = sam2DimsProblems({
-    ...SAM2_DIMS,
-    imageSize,
-    featSize: imageSize / 16,
-    lowResSize: imageSize / 4,
-  });
-  if (problems.length > 0)
-    throw new RangeError(`imageSize ${imageSize}: ${problems.map((p) => p.problem).join('; ')}`);
-  return Object.freeze({ ...SAM2_DIMS, imageSize, featSize: imageSize / 16, lowResSize: imageSize / 4 });
+  const dims = { ...SAM2_DIMS, imageSize, featSize: imageSize / 16, lowResSize: imageSize / 4 };
+  if (sam2DimsProblems(dims).length > 0)
+    throw new Sam2InputError('imageSize', 'a positive multiple of 16', String(imageSize));
+  return Object.freeze(dims);
 }
 
 /** One inconsistent field of a set of dims. */

@@ -7,7 +7,7 @@ import {
   maskLossTerms,
   TfjsMaskDecoder,
 } from '../decoder/tfjs-mask-decoder.js';
-import { dense, gelu, matMulConstant, tidyObject } from '../decoder/tfjs-ops.js';
+import { dense, denseBias, gelu, matMulConstant, tidyObject } from '../decoder/tfjs-ops.js';
 import { Sam2InputError } from '../errors/input-error.js';
 import { bestMultimaskIndex } from '../image/postprocess.js';
 import { preprocessFrame, type RgbFrame } from '../image/preprocess.js';
@@ -376,7 +376,7 @@ export class TfjsTinySam2 {
     const w = (name: string) =>
       this.encoderVariables.get(`${TINY_IMAGE_ENCODER_PREFIX}${name}`) as tf.Variable;
     const conv = (x: tf.Tensor2D, name: string) =>
-      dense(x, w(`${name}.weight`) as tf.Tensor2D).add(w(`${name}.bias`)) as tf.Tensor2D;
+      denseBias(x, w(`${name}.weight`) as tf.Tensor2D, w(`${name}.bias`) as tf.Tensor1D);
     // NCHW image → channels last → (ky, kx, c)-ordered 4×4 patches, one row per stride-4 cell.
     const g4 = I / 4;
     const nhwc = images.transpose([0, 2, 3, 1]) as tf.Tensor4D;

@@ -9,6 +9,7 @@ import { gaussianSource } from '../decoder/mask-decoder-weights.js';
 import { Sam2InputError } from '../errors/input-error.js';
 import { Sam2ManifestError } from '../errors/manifest-error.js';
 import { Sam2WeightsError } from '../errors/weights-error.js';
+import { resizeLogitsBilinear } from '../image/postprocess.js';
 import { preprocessFrame } from '../image/preprocess.js';
 import { SAM2_MANIFEST_FILE } from '../stages/manifest.js';
 import { drawDiscScene } from '../testing/disc-scene.js';
@@ -241,6 +242,29 @@ describe('TfjsTinySam2 (tiny-128) vs the ONNX bridge on the same weights', () =>
       out.push(r);
     const want = tfjsLogits(model, [1], [segA]);
     expect(maxAbsDiff(out[0]?.objects[0]?.lowResLogits as Float32Array, want.logits)).toBeLessThan(1e-4);
+  });
+});
+
+describe('TfjsTinySam2.upsampleLogits', () => {
+  beforeAll(() => selectTfjsBackend({ device: 'wasm', env: {} }));
+
+  it("is the bridge's bilinear resize (align_corners = false), square and not", () => {
+    const model = TfjsTinySam2.create({ seed: 1 });
+    const logits = tf.randomNormal([2, 1, L, L], 0, 3, 'float32', 5) as tf.Tensor4D;
+    const host = logits.dataSync() as Float32Array;
+    for (const [H, W] of [
+      [128, 128],
+      [64, 96],
+      [20, 50],
+    ] as const) {
+      const up = model.upsampleLogits(logits, H, W).dataSync();
+      for (let b = 0; b < 2; b++) {
+        const want = resizeLogitsBilinear(host.slice(b * L * L, (b + 1) * L * L), L, L, H, W);
+        expect(maxAbsDiff(up.subarray(b * H * W, (b + 1) * H * W), want)).toBeLessThan(1e-5);
+      }
+    }
+    logits.dispose();
+    model.dispose();
   });
 });
 
