@@ -26,9 +26,12 @@ export {
 } from './decoder/mask-decoder-weights.js';
 export {
   type MaskLossOptions,
+  type MaskLossTerms,
+  maskLossTerms,
   TfjsMaskDecoder,
   type TfjsMaskDecoderInput,
   type TfjsMaskDecoderOutput,
+  type TfjsMaskDecoderTokensInput,
 } from './decoder/tfjs-mask-decoder.js';
 export {
   isVideoLoomError,
@@ -68,11 +71,15 @@ export {
   type UpcomingPass,
 } from './memory/memory-bank.js';
 export { buildMaskDecoderGraph } from './onnx/mask-decoder-graph.js';
+export { buildTinyPatchEncoderGraph } from './onnx/tiny-patch-encoder-graph.js';
 export {
   SAM2_DIMS,
   SAM2_STAGES,
   type Sam2Dims,
+  type Sam2DimsProblem,
   type Sam2StageName,
+  sam2DimsForImageSize,
+  sam2DimsProblems,
   sam2StageContracts,
 } from './stages/contract.js';
 export {
@@ -99,6 +106,34 @@ export {
   type TinyStageWeights,
   tinyStageWeightShapes,
 } from './tiny/tiny-stage-weights.js';
+export { readTinySam2Checkpoint, writeTinySam2Checkpoint } from './tiny-sam2/checkpoint.js';
+export {
+  TfjsTinySam2,
+  TINY_SAM2_WEIGHTS_FILE,
+  type TinySam2CreateOptions,
+  type TinySam2Input,
+  type TinySam2LossOptions,
+  type TinySam2LossTerms,
+  type TinySam2Output,
+} from './tiny-sam2/tfjs-tiny-sam2.js';
+export {
+  randomTinyImageEncoderWeights,
+  TINY_IMAGE_ENCODER_PREFIX,
+  TINY_SAM2_CONFIGS,
+  type TinyPatchEncoderConfig,
+  type TinySam2Config,
+  type TinySam2ConfigName,
+  tinyImageEncoderWeightShapes,
+  tinySam2ConfigProblems,
+} from './tiny-sam2/tiny-sam2-config.js';
+export {
+  buildTinySam2Graphs,
+  randomTinySam2Weights,
+  TINY_SAM2_CONFIG_KEY,
+  type TinySam2Weights,
+  tinySam2WeightSet,
+  tinySam2WeightsFrom,
+} from './tiny-sam2/tiny-sam2-weights.js';
 export {
   parseSafetensors,
   readSafetensors,

@@ -15,7 +15,10 @@ import { MemoryBank, type MemorySelection, planSchedule, type UpcomingPass } fro
 import type { Sam2Behaviour } from '../stages/manifest.js';
 import { type Sam2LoadOptions, Sam2Stages } from '../stages/stages.js';
 
-/** A frame already resized and normalised (CHW float32, 3 × 1024 × 1024), with its original size. */
+/**
+ * A frame already resized and normalised: CHW float32 of 3 × I × I (I = the manifest's
+ * `dims.imageSize`, 1024 for SAM2), with its original size.
+ */
 export interface PreprocessedFrame {
   readonly image: Float32Array;
   readonly width: number;
@@ -33,7 +36,11 @@ export interface KeyframePrompt {
   readonly frameIndex: number;
   /** The keyframe's image (the LLM already sampled it). */
   readonly frame: RgbFrame | PreprocessedFrame;
-  /** B × 256 float32: the projected [SEG] embedding of each object, row-major. */
+  /**
+   * B × 256 float32: the projected [SEG] embedding of each object, row-major. Under
+   * `promptEveryFrame`, every frame is prompted with the embeddings of its nearest keyframe (the
+   * earlier one on a tie).
+   */
   readonly segEmbeddings: Float32Array;
 }
 
@@ -73,7 +80,7 @@ export interface ObjectResult {
   readonly mask: BinaryMask;
   /** The same mask as COCO RLE (pycocotools conventions), ready for LoomBench / refVOS files. */
   readonly rle: CocoRle;
-  /** Chosen low-res logits, 256 × 256 (after the absent-object fill, before hole filling). */
+  /** Chosen low-res logits, L × L (L = `dims.lowResSize`: 256 for SAM2; after the absent-object fill, before hole filling). */
   readonly lowResLogits: Float32Array;
   /** Object-present logit (present ⇔ > 0). */
   readonly objectScore: number;
@@ -95,7 +102,10 @@ export interface MemoryUse {
 export interface FrameMasks {
   readonly frameIndex: number;
   readonly pass: 'keyframe' | 'forward' | 'reverse';
-  /** Prompt tokens given to the mask decoder: 1 on keyframes ([SEG]), 0 on tracked frames. */
+  /**
+   * Prompt tokens given to the mask decoder: 1 on keyframes ([SEG]), 0 on tracked frames. Under
+   * `promptEveryFrame` every frame is a keyframe: pass `keyframe`, 1 token, no memory.
+   */
   readonly promptTokens: number;
   readonly objects: readonly ObjectResult[];
   readonly memory: MemoryUse | null;
@@ -103,9 +113,9 @@ export interface FrameMasks {
 
 /** What the bank keeps per frame: memory features and the chosen object pointer of every object. */
 interface StoredMemory {
-  /** B × 64 × 64 × 64 (bfloat16-rounded when the behaviour says so). */
+  /** B × memDim × S × S (bfloat16-rounded when the behaviour says so). */
   readonly features: Float32Array;
-  /** B × 256. */
+  /** B × embedDim. */
   readonly objPtrs: Float32Array;
 }
 
@@ -139,12 +149,20 @@ export class Sam2Bridge {
    * Segments the objects on every frame. Yields keyframe and forward-pass results in frame order as
    * the frames stream in, then the reverse pass (first keyframe − 1 down to 0) once the stream ends.
    * Frames before the first keyframe are held (as given) until the reverse pass reaches them.
+   *
+   * With the `promptEveryFrame` behaviour, every streamed frame is decoded with the [SEG] embeddings
+   * of its nearest keyframe and no memory, and yielded in frame order as it arrives: one frame's
+   * data is alive at a time, whatever the video's length (the keyframes' own images are not used).
    */
   async *track(request: TrackRequest): AsyncGenerator<FrameMasks> {
     const { numFrames } = request;
     const behaviour: Sam2Behaviour = { ...this.manifest.behaviour, ...request.behaviour };
     const C = this.manifest.dims.embedDim;
     const objects = this.checkKeyframes(request.keyframes, numFrames, C);
+    if (behaviour.promptEveryFrame) {
+      yield* this.promptEveryFrame(request, objects, behaviour);
+      return;
+    }
     const schedule = planSchedule(
       numFrames,
       request.keyframes.map((k) => k.frameIndex),
@@ -182,23 +200,8 @@ export class Sam2Bridge {
     const reverseUpcoming: UpcomingPass[] =
       firstKeyframe > 0 ? [{ direction: 'reverse', fromFrameIndex: firstKeyframe - 1 }] : [];
     for await (const frame of request.frames) {
-      if (frame.frameIndex !== expected) {
-        throw new Sam2InputError(
-          'frames',
-          `frameIndex ${expected} next (frames in order, none skipped)`,
-          `frameIndex ${frame.frameIndex}`,
-          frame.frameIndex,
-        );
-      }
+      checkFrameOrder(frame, expected, numFrames);
       expected += 1;
-      if (frame.frameIndex >= numFrames) {
-        throw new Sam2InputError(
-          'frames',
-          `at most numFrames = ${numFrames} frames`,
-          'more',
-          frame.frameIndex,
-        );
-      }
       if (frame.frameIndex < firstKeyframe) {
         held.push(frame);
         continue;
@@ -227,6 +230,54 @@ export class Sam2Bridge {
       completed += 1;
       emit({ type: 'track-progress', frameIndex: frame.frameIndex, pass: 'reverse', completed, numFrames });
       yield result;
+    }
+    emit({ type: 'track-end', numFrames });
+  }
+
+  /** Every frame prompted with its nearest keyframe's [SEG] embeddings; no memory (see `track`). */
+  private async *promptEveryFrame(
+    request: TrackRequest,
+    objects: number,
+    behaviour: Sam2Behaviour,
+  ): AsyncGenerator<FrameMasks> {
+    const { numFrames } = request;
+    const C = this.manifest.dims.embedDim;
+    const keyframes = [...request.keyframes].sort((a, b) => a.frameIndex - b.frameIndex);
+    const emit = request.onProgress ?? (() => {});
+    emit({ type: 'track-start', numFrames, keyframes: keyframes.map((k) => k.frameIndex), objects });
+    let expected = 0;
+    for await (const frame of request.frames) {
+      checkFrameOrder(frame, expected, numFrames);
+      expected += 1;
+      let nearest = keyframes[0] as KeyframePrompt;
+      for (const key of keyframes) {
+        if (Math.abs(key.frameIndex - frame.frameIndex) < Math.abs(nearest.frameIndex - frame.frameIndex))
+          nearest = key;
+      }
+      const features = await this.encode(frame, frame.frameIndex);
+      const prompt: HostTensor = { dtype: 'float32', dims: [objects, 1, C], data: nearest.segEmbeddings };
+      const { result } = await this.decode(
+        frame,
+        frame.frameIndex,
+        features,
+        features.pixFeatNoMem,
+        prompt,
+        objects,
+        behaviour,
+        'keyframe',
+        null,
+      );
+      emit({
+        type: 'track-progress',
+        frameIndex: frame.frameIndex,
+        pass: 'forward',
+        completed: expected,
+        numFrames,
+      });
+      yield result;
+    }
+    if (expected !== numFrames) {
+      throw new Sam2InputError('frames', `${numFrames} frames (numFrames)`, `${expected} frames`);
     }
     emit({ type: 'track-end', numFrames });
   }
@@ -349,6 +400,46 @@ export class Sam2Bridge {
   ): Promise<{ result: FrameMasks; memory: StoredMemory }> {
     const { embedDim: C, featSize: S, lowResSize: L } = this.manifest.dims;
     const B = objects;
+    const decoded = await this.decode(
+      frame,
+      frameIndex,
+      features,
+      imageEmbed,
+      prompt,
+      objects,
+      behaviour,
+      pass,
+      selection,
+    );
+    const encoded = await this.stages.run('memory_encoder', {
+      vision_feat: { dtype: 'float32', dims: [B, C, S, S], data: tile(features.visionFeat, B) },
+      mask_logits: { dtype: 'float32', dims: [B, 1, L, L], data: decoded.chosenLogits },
+      object_score_logits: { dtype: 'float32', dims: [B, 1], data: decoded.scores },
+    });
+    const memFeatures = encoded.maskmem_features as Float32Array;
+    if (behaviour.storeMemoriesAsBfloat16) roundToBfloat16InPlace(memFeatures);
+    return { result: decoded.result, memory: { features: memFeatures, objPtrs: decoded.objPtrs } };
+  }
+
+  /** Mask decoder → choose the mask → the frame's result (masks at the frame's size), plus what memory needs. */
+  private async decode(
+    frame: RgbFrame | PreprocessedFrame,
+    frameIndex: number,
+    features: FrameFeatures,
+    imageEmbed: Float32Array,
+    prompt: HostTensor,
+    objects: number,
+    behaviour: Sam2Behaviour,
+    pass: FrameMasks['pass'],
+    selection: MemorySelection<StoredMemory> | null,
+  ): Promise<{
+    result: FrameMasks;
+    chosenLogits: Float32Array;
+    objPtrs: Float32Array;
+    scores: Float32Array;
+  }> {
+    const { embedDim: C, featSize: S, lowResSize: L } = this.manifest.dims;
+    const B = objects;
     const decoded = await this.stages.run('mask_decoder', {
       image_embed: {
         dtype: 'float32',
@@ -386,13 +477,6 @@ export class Sam2Bridge {
         maskIndex,
       });
     }
-    const encoded = await this.stages.run('memory_encoder', {
-      vision_feat: { dtype: 'float32', dims: [B, C, S, S], data: tile(features.visionFeat, B) },
-      mask_logits: { dtype: 'float32', dims: [B, 1, L, L], data: chosenLogits },
-      object_score_logits: { dtype: 'float32', dims: [B, 1], data: scores },
-    });
-    const memFeatures = encoded.maskmem_features as Float32Array;
-    if (behaviour.storeMemoriesAsBfloat16) roundToBfloat16InPlace(memFeatures);
     const memory = selection && {
       spatialFrames: selection.spatial.map((p) => p.frameIndex),
       temporalIndices: selection.spatial.map((p) => p.temporalIndex),
@@ -401,8 +485,25 @@ export class Sam2Bridge {
     };
     return {
       result: { frameIndex, pass, promptTokens: prompt.dims[1] as number, objects: results, memory },
-      memory: { features: memFeatures, objPtrs },
+      chosenLogits,
+      objPtrs,
+      scores,
     };
+  }
+}
+
+/** Frames must arrive in order from 0, none skipped, at most `numFrames` of them. */
+function checkFrameOrder(frame: Sam2FrameInput, expected: number, numFrames: number): void {
+  if (frame.frameIndex !== expected) {
+    throw new Sam2InputError(
+      'frames',
+      `frameIndex ${expected} next (frames in order, none skipped)`,
+      `frameIndex ${frame.frameIndex}`,
+      frame.frameIndex,
+    );
+  }
+  if (frame.frameIndex >= numFrames) {
+    throw new Sam2InputError('frames', `at most numFrames = ${numFrames} frames`, 'more', frame.frameIndex);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   maskDecoderWeightShapes,
   NUM_MASK_TOKENS,
 } from './mask-decoder-weights.js';
+import { dense, gelu, linearLastAxis, tidyObject } from './tfjs-ops.js';
 
 /** The mask decoder's outputs, as the ONNX `mask_decoder` graph names them (reference §5). */
 export interface TfjsMaskDecoderOutput {
@@ -32,6 +33,21 @@ export interface TfjsMaskDecoderInput {
   /** [B, C/4, 2S, 2S] (after `conv_s1`). */
   readonly highResFeat1: tf.Tensor4D;
   /** [B, K, C]: K = 1 for the [SEG] embedding, 0 on tracked frames. Gradients flow into it. */
+  readonly promptEmbed: tf.Tensor3D;
+}
+
+/**
+ * The decoder's inputs in the layout the decoder computes in (channels last), for callers that
+ * produce features that way (the tiny trainable SAM2): no NCHW round trip, no extra transposes.
+ */
+export interface TfjsMaskDecoderTokensInput {
+  /** f32 [B, S*S, C]: the image embedding as row-major grid tokens. */
+  readonly imageTokens: tf.Tensor3D;
+  /** f32 [B, 4S, 4S, C/8] (NHWC). */
+  readonly highResFeat0: tf.Tensor4D;
+  /** f32 [B, 2S, 2S, C/4] (NHWC). */
+  readonly highResFeat1: tf.Tensor4D;
+  /** f32 [B, K, C]. */
   readonly promptEmbed: tf.Tensor3D;
 }
 
@@ -109,8 +125,44 @@ export class TfjsMaskDecoder {
   forward(input: TfjsMaskDecoderInput): TfjsMaskDecoderOutput {
     const { transformerDim: C, featSize: S } = this.config;
     const [B] = input.imageEmbed.shape;
-    if (input.promptEmbed.shape[0] !== B || input.promptEmbed.shape[2] !== C) {
-      throw new Sam2InputError('promptEmbed', `[${B}, K, ${C}]`, `[${input.promptEmbed.shape.join(', ')}]`);
+    const expect = (name: string, tensor: tf.Tensor, dims: number[]) => {
+      if (tensor.shape.join() !== dims.join())
+        throw new Sam2InputError(name, `f32 [${dims.join(', ')}]`, `[${tensor.shape.join(', ')}]`);
+    };
+    expect('imageEmbed', input.imageEmbed, [B, C, S, S]);
+    expect('highResFeat0', input.highResFeat0, [B, C / 8, 4 * S, 4 * S]);
+    expect('highResFeat1', input.highResFeat1, [B, C / 4, 2 * S, 2 * S]);
+    return tidyObject(() =>
+      this.forwardTokens({
+        imageTokens: toTokens(input.imageEmbed),
+        highResFeat0: input.highResFeat0.transpose([0, 2, 3, 1]),
+        highResFeat1: input.highResFeat1.transpose([0, 2, 3, 1]),
+        promptEmbed: input.promptEmbed,
+      }),
+    );
+  }
+
+  /** `forward` on channels-last features (see `TfjsMaskDecoderTokensInput`); same outputs. */
+  forwardTokens(input: TfjsMaskDecoderTokensInput): TfjsMaskDecoderOutput {
+    const { transformerDim: C, featSize: S } = this.config;
+    const [B] = input.imageTokens.shape;
+    const expect = (name: string, tensor: tf.Tensor, dims: number[]) => {
+      if (tensor.shape.join() !== dims.join())
+        throw new Sam2InputError(name, `f32 [${dims.join(', ')}]`, `[${tensor.shape.join(', ')}]`);
+    };
+    expect('imageTokens', input.imageTokens, [B, S * S, C]);
+    expect('highResFeat0', input.highResFeat0, [B, 4 * S, 4 * S, C / 8]);
+    expect('highResFeat1', input.highResFeat1, [B, 2 * S, 2 * S, C / 4]);
+    if (
+      input.promptEmbed.rank !== 3 ||
+      input.promptEmbed.shape[0] !== B ||
+      input.promptEmbed.shape[2] !== C
+    ) {
+      throw new Sam2InputError(
+        'promptEmbed',
+        `f32 [${B}, K, ${C}]`,
+        `[${input.promptEmbed.shape.join(', ')}]`,
+      );
     }
     const v = (name: string) => this.variable(name);
     const d = DECODER_PREFIX;
@@ -131,7 +183,7 @@ export class TfjsMaskDecoder {
 
       // Image tokens: image_embed + no_mask_embed, flattened to [B, S*S, C]; dense PE as key position.
       const noMask = v('sam_prompt_encoder.no_mask_embed.weight');
-      const src = tf.add(toTokens(input.imageEmbed), noMask) as tf.Tensor3D;
+      const src = tf.add(input.imageTokens, noMask) as tf.Tensor3D;
       const { queries, keys } = this.twoWayTransformer(src, this.densePe, tokens);
 
       const iouToken = queries.slice([0, 1, 0], [B, 1, C]).reshape([B, C]);
@@ -139,8 +191,8 @@ export class TfjsMaskDecoder {
       const scoreToken = queries.slice([0, 0, 0], [B, 1, C]).reshape([B, C]);
 
       // Upscaling in NHWC: two 2×2 stride-2 transposed convs as matMuls (wasm has no conv-filter gradient).
-      const feat1 = input.highResFeat1.transpose([0, 2, 3, 1]);
-      const feat0 = input.highResFeat0.transpose([0, 2, 3, 1]);
+      const feat1 = input.highResFeat1;
+      const feat0 = input.highResFeat0;
       let up = convTranspose2x2(
         keys.reshape([B, S, S, C]),
         v(`${d}output_upscaling.0.weight`),
@@ -194,9 +246,6 @@ export class TfjsMaskDecoder {
    * Sa2VA's 12 544 uncertainty-sampled points. `target` is [B, 4S, 4S] in {0, 1}.
    */
   maskLoss(output: TfjsMaskDecoderOutput, target: tf.Tensor3D, options: MaskLossOptions = {}): tf.Scalar {
-    const bceWeight = options.bceWeight ?? 2;
-    const diceWeight = options.diceWeight ?? 0.5;
-    const eps = options.diceEps ?? 1;
     const B = output.lowResMasks.shape[0];
     const iou = output.iouPred.dataSync();
     const choice = new Float32Array(B * NUM_MASK_TOKENS);
@@ -205,20 +254,8 @@ export class TfjsMaskDecoder {
     return tf.tidy(() => {
       // One-hot selection: gather has no gradient on the wasm backend.
       const oneHot = tf.tensor4d(choice, [B, NUM_MASK_TOKENS, 1, 1]);
-      const logits = tf.sum(tf.mul(output.lowResMasks, oneHot), 1).reshape([B, -1]);
-      const t = target.reshape([B, -1]);
-      const bce = tf.losses.sigmoidCrossEntropy(t, logits, undefined, undefined, tf.Reduction.MEAN);
-      const p = tf.sigmoid(logits);
-      const dice = tf
-        .sub(
-          1,
-          tf.div(
-            tf.add(tf.mul(2, tf.sum(tf.mul(p, t), 1)), eps),
-            tf.add(tf.add(tf.sum(p, 1), tf.sum(t, 1)), eps),
-          ),
-        )
-        .mean();
-      return tf.add(tf.mul(bceWeight, bce), tf.mul(diceWeight, dice)) as tf.Scalar;
+      const logits = tf.sum(tf.mul(output.lowResMasks, oneHot), 1).reshape([B, -1]) as tf.Tensor2D;
+      return maskLossTerms(logits, target.reshape([B, -1]) as tf.Tensor2D, options).total;
     });
   }
 
@@ -229,11 +266,8 @@ export class TfjsMaskDecoder {
   }
 
   private linear(name: string, x: tf.Tensor): tf.Tensor {
-    const w = this.variable(`${name}.weight`); // [in, out]
-    const shape = x.shape;
-    const flat = x.reshape([-1, shape[shape.length - 1] as number]) as tf.Tensor2D;
-    const y = tf.matMul(flat, w as tf.Tensor2D).add(this.variable(`${name}.bias`));
-    return y.reshape([...shape.slice(0, -1), w.shape[1] as number]);
+    // Weights are kept [in, out]; `dense` keeps both gradient products on the fast 2-D path.
+    return linearLastAxis(x, this.variable(`${name}.weight`) as tf.Tensor2D, this.variable(`${name}.bias`));
   }
 
   private mlp(name: string, x: tf.Tensor, layers: number): tf.Tensor {
@@ -301,6 +335,51 @@ export class TfjsMaskDecoder {
   }
 }
 
+/** The terms of the mask loss, each a scalar (the weighted sum in `total`). */
+export interface MaskLossTerms {
+  /** bceWeight × bce + diceWeight × dice. */
+  readonly total: tf.Scalar;
+  /** Sigmoid binary cross-entropy, mean over every pixel of every mask. */
+  readonly bce: tf.Scalar;
+  /** 1 − (2·Σpt + ε) / (Σp + Σt + ε) per mask, mean over masks. */
+  readonly dice: tf.Scalar;
+}
+
+/**
+ * Sa2VA's mask loss terms on flattened masks: `logits` f32 [B, P] against `targets` f32 [B, P] in
+ * {0, 1}. Weights default to Sa2VA's 2.0 (BCE) and 0.5 (Dice, ε = 1).
+ */
+export function maskLossTerms(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor2D,
+  options: MaskLossOptions = {},
+): MaskLossTerms {
+  const bceWeight = options.bceWeight ?? 2;
+  const diceWeight = options.diceWeight ?? 0.5;
+  const eps = options.diceEps ?? 1;
+  return tf.tidy(() => {
+    const bce = tf.losses.sigmoidCrossEntropy(
+      targets,
+      logits,
+      undefined,
+      undefined,
+      tf.Reduction.MEAN,
+    ) as tf.Scalar;
+    const p = tf.sigmoid(logits);
+    const dice = tf
+      .sub(
+        1,
+        tf.div(
+          tf.add(tf.mul(2, tf.sum(tf.mul(p, targets), 1)), eps),
+          tf.add(tf.add(tf.sum(p, 1), tf.sum(targets, 1)), eps),
+        ),
+      )
+      .mean() as tf.Scalar;
+    const total = tf.add(tf.mul(bceWeight, bce), tf.mul(diceWeight, dice)) as tf.Scalar;
+    return { total, bce, dice };
+  });
+}
+
 function isLinearWeight(name: string, t: WeightTensor): boolean {
   return isLinearWeightDims(name, t.dims);
 }
@@ -323,19 +402,11 @@ function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number
   return tf.add(tf.mul(tf.div(centred, tf.sqrt(tf.add(variance, eps))), weight), bias);
 }
 
-/** Exact GELU, as `nn.GELU()`. */
-function gelu(x: tf.Tensor): tf.Tensor4D {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))) as tf.Tensor4D;
-}
-
 /** 2×2 stride-2 ConvTranspose on NHWC input; `weight` in PyTorch layout [Cin, Cout, 2, 2]. */
 function convTranspose2x2(x: tf.Tensor4D | tf.Tensor, weight: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
   const [b, h, w, cin] = x.shape as [number, number, number, number];
   const cout = weight.shape[1] as number;
-  const y = tf.matMul(
-    x.reshape([b * h * w, cin]) as tf.Tensor2D,
-    weight.reshape([cin, cout * 4]) as tf.Tensor2D,
-  );
+  const y = dense(x.reshape([b * h * w, cin]) as tf.Tensor2D, weight.reshape([cin, cout * 4]) as tf.Tensor2D);
   return y
     .reshape([b, h, w, cout, 2, 2])
     .transpose([0, 1, 4, 2, 5, 3])

@@ -1,20 +1,25 @@
 import type { ModelContract } from '@videoloom/backend';
+import { Sam2InputError } from '../errors/input-error.js';
 
 /** The four stage graphs, in the order a frame meets them. */
 export const SAM2_STAGES = ['image_encoder', 'mask_decoder', 'memory_encoder', 'memory_attention'] as const;
 export type Sam2StageName = (typeof SAM2_STAGES)[number];
 
-/** Fixed sizes of SAM2's video path (every model size shares them, reference §3). */
+/**
+ * Sizes of SAM2's video path (reference §3). Every real SAM2 model uses `SAM2_DIMS`; small synthetic
+ * models change the input side (and with it the grids) but keep the channel widths, so the 256-d
+ * `[SEG]` prompt contract holds everywhere. A manifest records the dims its graphs were built for.
+ */
 export interface Sam2Dims {
-  /** Square input side. @defaultValue 1024 */
+  /** Square input side, a multiple of 16. @defaultValue 1024 */
   readonly imageSize: number;
-  /** Embedding width C. @defaultValue 256 */
+  /** Embedding width C (the prompt width). @defaultValue 256 */
   readonly embedDim: number;
   /** Memory width. @defaultValue 64 */
   readonly memDim: number;
   /** Side of the stride-16 grid: imageSize / 16. @defaultValue 64 */
   readonly featSize: number;
-  /** Side of the low-res mask logits: 4 × featSize. @defaultValue 256 */
+  /** Side of the low-res mask logits: 4 × featSize (stride 4). @defaultValue 256 */
   readonly lowResSize: number;
 }
 
@@ -25,6 +30,46 @@ export const SAM2_DIMS: Sam2Dims = Object.freeze({
   featSize: 64,
   lowResSize: 256,
 });
+
+/**
+ * The dims of a model taking `imageSize`² frames with SAM2's channel widths: featSize = imageSize / 16,
+ * lowResSize = imageSize / 4. `sam2DimsForImageSize(128)` is the tiny-128 model (8² grid, 32² masks).
+ */
+export function sam2DimsForImageSize(imageSize: number): Sam2Dims {
+  const dims = { ...SAM2_DIMS, imageSize, featSize: imageSize / 16, lowResSize: imageSize / 4 };
+  if (sam2DimsProblems(dims).length > 0)
+    throw new Sam2InputError('imageSize', 'a positive multiple of 16', String(imageSize));
+  return Object.freeze(dims);
+}
+
+/** One inconsistent field of a set of dims. */
+export interface Sam2DimsProblem {
+  readonly field: keyof Sam2Dims;
+  readonly expected: string;
+  /** "featSize must be imageSize / 16 = 8, not 64" */
+  readonly problem: string;
+}
+
+/**
+ * What is inconsistent in a set of dims (empty when none): the image side must be a positive multiple
+ * of 16, the grids must follow from it, and the widths are SAM2's (the graph contract and the 256-d
+ * prompt depend on them).
+ */
+export function sam2DimsProblems(dims: Sam2Dims): Sam2DimsProblem[] {
+  const out: Sam2DimsProblem[] = [];
+  const bad = (field: keyof Sam2Dims, expected: string) =>
+    out.push({ field, expected, problem: `${field} must be ${expected}, not ${dims[field]}` });
+  const I = dims.imageSize;
+  if (!Number.isInteger(I) || I < 16 || I % 16 !== 0) bad('imageSize', 'a positive multiple of 16');
+  else {
+    if (dims.featSize !== I / 16) bad('featSize', `imageSize / 16 = ${I / 16}`);
+    if (dims.lowResSize !== I / 4) bad('lowResSize', `4 × featSize = ${I / 4}`);
+  }
+  if (dims.embedDim !== SAM2_DIMS.embedDim)
+    bad('embedDim', `${SAM2_DIMS.embedDim} (SAM2's width, the prompt width)`);
+  if (dims.memDim !== SAM2_DIMS.memDim) bad('memDim', `${SAM2_DIMS.memDim} (SAM2's memory width)`);
+  return out;
+}
 
 /**
  * The graph contract of reference §5: names, dtypes and dims each stage must declare. String dims

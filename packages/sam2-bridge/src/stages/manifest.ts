@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { Sam2ManifestError } from '../errors/manifest-error.js';
-import { SAM2_DIMS, SAM2_STAGES, type Sam2Dims, type Sam2StageName } from './contract.js';
+import {
+  SAM2_DIMS,
+  SAM2_STAGES,
+  type Sam2Dims,
+  type Sam2StageName,
+  sam2DimsForImageSize,
+  sam2DimsProblems,
+} from './contract.js';
 
 /** File name of the manifest inside a graph directory. */
 export const SAM2_MANIFEST_FILE = 'sam2-manifest.json';
@@ -21,23 +28,43 @@ export interface Sam2Behaviour {
   readonly storeMemoriesAsBfloat16: boolean;
   /** Fill background holes of at most this many low-res pixels in the output masks (SAM2.1 builder: 8; Sa2VA: 0). */
   readonly fillHoleArea: number;
+  /**
+   * Treat every frame as a keyframe: each one is decoded with the [SEG] embeddings (K = 1) and no
+   * memory, nothing is propagated, and the memory encoder / memory attention never run. How Sa2VA
+   * trains (every sampled frame is a conditioning frame) and how models whose memory stages are
+   * untrained (the tiny synthetic ones) are used. SAM2, Sa2VA: off.
+   */
+  readonly promptEveryFrame: boolean;
 }
 
-export type Sam2PresetName = 'sam2.1' | 'sa2va';
+export type Sam2PresetName = 'sam2.1' | 'sa2va' | 'tiny-128';
 
-/** SAM2.1 video-predictor defaults, and Sa2VA as released (VideoLoom's parent). */
+/**
+ * SAM2.1 video-predictor defaults, Sa2VA as released (VideoLoom's parent), and the tiny 128-px
+ * synthetic model (`TINY_SAM2_CONFIGS['tiny-128']`): trained from scratch on token 0 only, with
+ * untrained memory stages, so it prompts every frame and keeps the single-mask output.
+ */
 export const SAM2_PRESETS: Readonly<Record<Sam2PresetName, Sam2Behaviour>> = Object.freeze({
   'sam2.1': {
     bestOfThree: true,
     fillAbsentWithNoObjScore: true,
     storeMemoriesAsBfloat16: true,
     fillHoleArea: 8,
+    promptEveryFrame: false,
   },
   sa2va: {
     bestOfThree: true,
     fillAbsentWithNoObjScore: false,
     storeMemoriesAsBfloat16: true,
     fillHoleArea: 0,
+    promptEveryFrame: false,
+  },
+  'tiny-128': {
+    bestOfThree: false,
+    fillAbsentWithNoObjScore: false,
+    storeMemoriesAsBfloat16: true,
+    fillHoleArea: 0,
+    promptEveryFrame: true,
   },
 });
 
@@ -70,6 +97,11 @@ export interface Sam2Manifest {
   readonly graphs: Readonly<Record<Sam2StageName, string>>;
   /** Mask decoder weights (safetensors) for the tfjs training path, relative to the manifest. */
   readonly decoderWeights?: string;
+  /**
+   * Every learned tensor of the four stages in one safetensors file (models trained in TypeScript,
+   * e.g. `TfjsTinySam2` checkpoints), relative to the manifest. The graphs were built from it.
+   */
+  readonly weights?: string;
   /** Where the graphs came from (checkpoint name, exporter version, or "tiny test graphs"). */
   readonly source: string;
 }
@@ -80,6 +112,9 @@ export function createManifest(init: {
   preset: Sam2PresetName;
   source: string;
   decoderWeights?: string;
+  weights?: string;
+  /** @defaultValue SAM2_DIMS */
+  dims?: Sam2Dims;
   behaviour?: Partial<Sam2Behaviour>;
   graphs?: Partial<Record<Sam2StageName, string>>;
 }): Sam2Manifest {
@@ -91,11 +126,12 @@ export function createManifest(init: {
     format: SAM2_MANIFEST_FORMAT,
     variant: init.variant,
     preset: init.behaviour ? 'custom' : init.preset,
-    dims: SAM2_DIMS,
+    dims: init.dims ?? SAM2_DIMS,
     memory: SAM2_MEMORY_CONFIG,
     behaviour: { ...SAM2_PRESETS[init.preset], ...init.behaviour },
     graphs,
     ...(init.decoderWeights ? { decoderWeights: init.decoderWeights } : {}),
+    ...(init.weights ? { weights: init.weights } : {}),
     source: init.source,
   };
 }
@@ -118,21 +154,39 @@ export function parseManifest(text: string, path = SAM2_MANIFEST_FILE): Sam2Mani
   for (const stage of SAM2_STAGES) {
     if (typeof graphs[stage] !== 'string') fail(`graphs.${stage}`, 'a file name', graphs[stage]);
   }
-  const dims = { ...SAM2_DIMS, ...(raw.dims as object) } as Sam2Dims;
-  for (const [key, value] of Object.entries(SAM2_DIMS)) {
-    if (dims[key as keyof Sam2Dims] !== value)
-      fail(`dims.${key}`, `${value} (the SAM2 video path's fixed size)`, dims[key as keyof Sam2Dims]);
-  }
+  // Grids default to what the image side implies; every field is then checked against the others.
+  const rawDims = (raw.dims ?? {}) as Partial<Sam2Dims>;
+  const side = rawDims.imageSize;
+  const implied =
+    typeof side === 'number' && Number.isInteger(side) && side >= 16 && side % 16 === 0
+      ? sam2DimsForImageSize(side)
+      : SAM2_DIMS;
+  const dims = { ...implied, ...rawDims } as Sam2Dims;
+  for (const problem of sam2DimsProblems(dims))
+    fail(`dims.${problem.field}`, problem.expected, dims[problem.field]);
   const memory = { ...SAM2_MEMORY_CONFIG, ...(raw.memory as object) } as Sam2MemoryConfig;
   for (const key of ['numMaskmem', 'maxObjPtrs', 'memoryTemporalStride'] as const) {
     if (!Number.isInteger(memory[key]) || memory[key] < 1)
       fail(`memory.${key}`, 'a positive integer', memory[key]);
   }
   const preset = (raw.preset ?? 'sam2.1') as Sam2PresetName | 'custom';
-  const base = SAM2_PRESETS[preset === 'custom' ? 'sam2.1' : preset];
-  if (!base) fail('preset', '"sam2.1", "sa2va" or "custom"', raw.preset);
+  const presetKey = preset === 'custom' ? 'sam2.1' : preset;
+  const base = Object.hasOwn(SAM2_PRESETS, presetKey) ? SAM2_PRESETS[presetKey] : undefined;
+  if (!base)
+    fail(
+      'preset',
+      `${Object.keys(SAM2_PRESETS)
+        .map((p) => `"${p}"`)
+        .join(', ')} or "custom"`,
+      raw.preset,
+    );
   const behaviour = { ...base, ...(raw.behaviour as object) } as Sam2Behaviour;
-  for (const key of ['bestOfThree', 'fillAbsentWithNoObjScore', 'storeMemoriesAsBfloat16'] as const) {
+  for (const key of [
+    'bestOfThree',
+    'fillAbsentWithNoObjScore',
+    'storeMemoriesAsBfloat16',
+    'promptEveryFrame',
+  ] as const) {
     if (typeof behaviour[key] !== 'boolean') fail(`behaviour.${key}`, 'true or false', behaviour[key]);
   }
   if (!Number.isInteger(behaviour.fillHoleArea) || behaviour.fillHoleArea < 0) {
@@ -147,6 +201,7 @@ export function parseManifest(text: string, path = SAM2_MANIFEST_FILE): Sam2Mani
     behaviour,
     graphs: graphs as Record<Sam2StageName, string>,
     ...(typeof raw.decoderWeights === 'string' ? { decoderWeights: raw.decoderWeights } : {}),
+    ...(typeof raw.weights === 'string' ? { weights: raw.weights } : {}),
     source: typeof raw.source === 'string' ? raw.source : 'unknown',
   };
 }

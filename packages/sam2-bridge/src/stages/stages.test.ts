@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildOnnxModel } from '@videoloom/backend';
 import { describe, expect, it } from 'vitest';
+import { Sam2InputError } from '../errors/input-error.js';
 import { Sam2ManifestError } from '../errors/manifest-error.js';
 import { Sam2StageContractError } from '../errors/stage-contract-error.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { buildTinySam2 } from '../testing/tiny-model.js';
+import { sam2DimsForImageSize } from './contract.js';
 import { createManifest, parseManifest, SAM2_MANIFEST_FILE, SAM2_PRESETS } from './manifest.js';
 import { Sam2Stages } from './stages.js';
 
@@ -110,10 +112,29 @@ describe('manifest', () => {
       fillAbsentWithNoObjScore: false,
       storeMemoriesAsBfloat16: true,
       fillHoleArea: 0,
+      promptEveryFrame: false,
     });
+    // Manifests written before `promptEveryFrame` existed read it from their preset.
+    expect(manifest.behaviour.promptEveryFrame).toBe(false);
     const bad = (patch: object) => () => parseManifest(JSON.stringify({ ...manifest, ...patch }));
     expect(bad({ variant: 'sam3' })).toThrow(/field "variant"/);
-    expect(bad({ dims: { imageSize: 512 } })).toThrow(/field "dims.imageSize"/);
+    expect(bad({ dims: { imageSize: 500 } })).toThrow(/field "dims.imageSize"/);
+    expect(bad({ dims: { imageSize: 128, featSize: 64 } })).toThrow(
+      /field "dims.featSize" is 64; expected imageSize \/ 16 = 8/,
+    );
+    expect(bad({ dims: { imageSize: 128, embedDim: 128 } })).toThrow(/field "dims.embedDim"/);
+    expect(bad({ behaviour: { promptEveryFrame: 'yes' } })).toThrow(/behaviour.promptEveryFrame/);
+    expect(bad({ preset: 'tiny-512' })).toThrow(/field "preset"/);
+    expect(() => sam2DimsForImageSize(100)).toThrow(Sam2InputError);
+    expect(sam2DimsForImageSize(128)).toMatchObject({ featSize: 8, lowResSize: 32 });
+    // Grids follow from the image side when only it is given.
+    expect(parseManifest(JSON.stringify({ ...manifest, dims: { imageSize: 128 } })).dims).toEqual({
+      imageSize: 128,
+      embedDim: 256,
+      memDim: 64,
+      featSize: 8,
+      lowResSize: 32,
+    });
     expect(bad({ graphs: { image_encoder: 'a.onnx' } })).toThrow(/field "graphs.mask_decoder"/);
     expect(bad({ behaviour: { fillHoleArea: -1 } })).toThrow(/fillHoleArea/);
     expect(() => parseManifest('{')).toThrow(Sam2ManifestError);
