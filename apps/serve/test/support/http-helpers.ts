@@ -29,8 +29,12 @@ export async function uploadBytes(
 ): Promise<Response> {
   const form = new FormData();
   form.append('note', 'a text field is ignored');
-  form.append(options.field ?? 'file', new Blob([bytes], { type: options.type ?? 'video/mp4' }), name);
-  if (options.extraFile) form.append(options.extraFile, new Blob([bytes]), 'second.mp4');
+  form.append(
+    options.field ?? 'file',
+    new Blob([new Uint8Array(bytes)], { type: options.type ?? 'video/mp4' }),
+    name,
+  );
+  if (options.extraFile) form.append(options.extraFile, new Blob([new Uint8Array(bytes)]), 'second.mp4');
   return fetch(t.url('/v1/videos'), { method: 'POST', body: form });
 }
 
