@@ -144,7 +144,7 @@ describe('POST /v1/videos', () => {
       headers: { range: `bytes=${bytes.length + 10}-${bytes.length + 20}` },
     });
     expect(outside.status).toBe(416);
-    await outside.arrayBuffer();
+    expect((await errorOf(outside)).code).toBe('range_not_satisfiable');
 
     const missing = await fetch(t.url(`/v1/videos/${'A'.repeat(22)}`));
     expect(missing.status).toBe(404);
@@ -311,6 +311,13 @@ describe('POST /v1/ask validation', () => {
     expect(task.message).toBe(
       '"task" must be one of "when", "where", "combined", "free"; received the string "When".',
     );
+  });
+
+  it('refuses a body over 64 KiB with 413', async () => {
+    const t = await serve();
+    const response = await postJson(t, '/v1/ask', { videoId: 'x', task: 'free', question: 'q'.repeat(70_000) });
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe('body_too_large');
   });
 
   it('answers unknown routes with a JSON 404', async () => {
