@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './support/http-helpers.js';
+import { eventually } from './support/test-server.js';
 import { writeTestVideo } from './support/test-videos.js';
 
 const BIN = path.resolve(import.meta.dirname, '../dist/bin/videoloom-serve.js');

@@ -15,7 +15,7 @@ import {
   uploadBytes,
   uploadFile,
   uploadOk,
-} from './support/http-helpers.js';
+} from './support/test-server.js';
 import { writeTestVideo } from './support/test-videos.js';
 
 let dir: string;
@@ -315,7 +315,11 @@ describe('POST /v1/ask validation', () => {
 
   it('refuses a body over 64 KiB with 413', async () => {
     const t = await serve();
-    const response = await postJson(t, '/v1/ask', { videoId: 'x', task: 'free', question: 'q'.repeat(70_000) });
+    const response = await postJson(t, '/v1/ask', {
+      videoId: 'x',
+      task: 'free',
+      question: 'q'.repeat(70_000),
+    });
     expect(response.status).toBe(413);
     expect((await errorOf(response)).code).toBe('body_too_large');
   });

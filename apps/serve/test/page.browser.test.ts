@@ -8,7 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWebRoot } from '../src/web-root.js';
 import { expectedTestAnswer, testMaskBox } from './support/deterministic-test-engine.js';
-import { startTestServer, type TestServer } from './support/http-helpers.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 import { writeTestVideo } from './support/test-videos.js';
 
 const CHROMIUM = process.env.VIDEOLOOM_CHROMIUM ?? '/usr/bin/chromium';

@@ -1,5 +1,5 @@
 // Test support: start a server on an ephemeral port with the deterministic test engine, and small
-// fetch helpers for uploads, asks and NDJSON streams.
+// fetch functions for uploads, asks and NDJSON streams.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ServeOptions } from '../../src/options.js';
