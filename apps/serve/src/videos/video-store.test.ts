@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,26 @@ describe('VideoStore', () => {
     unpinB();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(existsSync(dir)).toBe(false);
+    await store.close();
+  });
+
+  it('removes the folders that servers killed without closing left behind, and only those', async () => {
+    const root = mkdtempSync(path.join(tempRoot, 'leftovers-'));
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const deadPid = Number(dead.stdout);
+    const stale = path.join(root, `videoloom-serve-${deadPid}`);
+    mkdirSync(path.join(stale, 'server-x', 'id'), { recursive: true });
+    writeFileSync(path.join(stale, 'server-x', 'id', 'video.mp4'), 'x');
+    const alive = path.join(root, `videoloom-serve-${process.ppid}`);
+    mkdirSync(alive);
+    const unrelated = path.join(root, 'videoloom-serve-notes');
+    mkdirSync(unrelated);
+    const store = await VideoStore.create({ tempRoot: root, ttlSeconds: 60 });
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(alive)).toBe(true);
+    expect(existsSync(unrelated)).toBe(true);
     await store.close();
   });
 });

@@ -40,6 +40,41 @@ export interface VideoStoreOptions {
   readonly now?: () => number;
 }
 
+const PROCESS_DIR_PATTERN = /^videoloom-serve-(\d+)$/;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A server killed without closing (SIGKILL, a crash) leaves its `videoloom-serve-<pid>` folder behind:
+ * remove those whose process is gone. Folders of other users are left alone (not ours to remove).
+ */
+export async function removeAreasOfDeadProcesses(tempRoot: string): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await fs.readdir(tempRoot).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(PROCESS_DIR_PATTERN.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || processIsAlive(pid)) continue;
+    const dir = path.join(tempRoot, name);
+    try {
+      const stat = await fs.stat(dir);
+      if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) continue;
+      await fs.rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // raced with another server doing the same, or not ours: leave it
+    }
+  }
+  return removed;
+}
+
 /** 16 random bytes as base64url: 22 characters from [A-Za-z0-9_-]. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
@@ -69,6 +104,7 @@ export class VideoStore {
   }
 
   static async create(options: VideoStoreOptions): Promise<VideoStore> {
+    await removeAreasOfDeadProcesses(options.tempRoot);
     const processDir = path.join(options.tempRoot, `videoloom-serve-${process.pid}`);
     await fs.mkdir(processDir, { recursive: true, mode: 0o700 });
     const root = await fs.mkdtemp(path.join(processDir, 'server-'));
