@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from '@videoloom/backend';
-import { SafetensorsCheckpoint, saveModel, type TensorToWrite, writeSafetensors } from '@videoloom/llm-core';
+import {
+  PIPELINE_CONFIG_FILE,
+  type PipelineConfig,
+  SafetensorsCheckpoint,
+  saveModel,
+  type TensorToWrite,
+  writeSafetensors,
+} from '@videoloom/llm-core';
 import type { JointTrainer, StepRecord } from './joint-trainer.js';
 import type { JointTrainingConfig } from './training-config.js';
 
@@ -26,6 +33,8 @@ export interface ValidationRecord {
 }
 
 export const CHECKPOINT_DIR = 'checkpoint';
+/** The mask model's folder inside a checkpoint. */
+export const SEGMENTER_DIR = 'sam2';
 const PREVIOUS_DIR = 'checkpoint.previous';
 
 /**
@@ -47,13 +56,32 @@ export function resumableCheckpoint(runDir: string): string | null {
 export async function saveCheckpoint(
   runDir: string,
   trainer: JointTrainer,
-  extra: { history: readonly StepRecord[]; validations: readonly ValidationRecord[]; saveMaskModel?: (dir: string) => Promise<void> },
+  extra: {
+    history: readonly StepRecord[];
+    validations: readonly ValidationRecord[];
+    tokenizerDir: string;
+    saveMaskModel?: (dir: string) => Promise<void>;
+  },
 ): Promise<string> {
   const staging = join(runDir, `checkpoint.staging-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
-  await mkdir(join(staging, 'model'), { recursive: true });
-  await saveModel(trainer.model, join(staging, 'model'));
-  if (extra.saveMaskModel) await extra.saveMaskModel(join(staging, 'sam2'));
+  await mkdir(staging, { recursive: true });
+  // The checkpoint is also an inference folder: VideoLoomPipeline.load(dir) + a segmenter from dir/sam2.
+  await saveModel(trainer.model, staging);
+  for (const file of ['tokenizer.json', 'tokenizer_config.json']) {
+    await copyFile(join(extra.tokenizerDir, file), join(staging, file));
+  }
+  const pipeline: PipelineConfig = {
+    sampling: {
+      fastFrames: trainer.config.sampling.fastFrames,
+      slowFrames: trainer.config.sampling.slowFrames,
+      mllmSize: trainer.config.sampling.mllmSize,
+    },
+    layout: trainer.config.layout,
+    prompts: trainer.config.prompts,
+  };
+  await writeFile(join(staging, PIPELINE_CONFIG_FILE), `${JSON.stringify(pipeline, null, 2)}\n`);
+  if (extra.saveMaskModel) await extra.saveMaskModel(join(staging, SEGMENTER_DIR));
   const tensors: TensorToWrite[] = [];
   const add = async (name: string, t: tf.Tensor) =>
     tensors.push({ name, shape: [...t.shape], data: (await t.data()) as Float32Array, dtype: 'F32' });

@@ -8,6 +8,7 @@ import {
   readTrainerState,
   restoreTrainerState,
   resumableCheckpoint,
+  SEGMENTER_DIR,
   saveCheckpoint,
   type ValidationRecord,
 } from './checkpoint.js';
@@ -102,10 +103,10 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
     throw new Error(`${resumeFrom}: the checkpoint was trained with another config; use a new --out or the same config`);
   }
   const model = resumeFrom
-    ? (await loadModel(join(resumeFrom, 'model'))).model
+    ? (await loadModel(resumeFrom, { weightsPath: join(resumeFrom, 'model.safetensors') })).model
     : JointTrainer.createModel(config, tokenizer);
   const maskIo = options.maskModel ?? null;
-  const maskModel = maskIo ? (resumeFrom ? await maskIo.load(join(resumeFrom, 'sam2')) : maskIo.create(config.seed)) : null;
+  const maskModel = maskIo ? (resumeFrom ? await maskIo.load(join(resumeFrom, SEGMENTER_DIR)) : maskIo.create(config.seed)) : null;
   const eventHead = config.loss.frameEvents > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1) : null;
   const trainer = new JointTrainer(config, tokenizer, model, maskModel, eventHead);
   const history: StepRecord[] = [...(state?.history ?? [])];
@@ -118,6 +119,7 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
     saveCheckpoint(outDir, trainer, {
       history,
       validations,
+      tokenizerDir: options.tokenizerDir,
       ...(maskIo && maskModel ? { saveMaskModel: (dir: string) => maskIo.save(maskModel, dir) } : {}),
     });
   const bar = new ProgressBar(`train ${config.name}`, config.steps, process.stderr, trainer.stepsTaken);

@@ -130,6 +130,7 @@ export class VideoLoomPipeline {
     const tokenizer = loadTokenizer(dir);
     const ids = tokenizer.specialTokenIds();
     const { model } = await loadModel(dir, {
+      weightsPath: join(dir, 'model.safetensors'),
       specialTokens: { imgContext: ids.imageContext, seg: ids.segmentation },
       tokenizerVocabularySize: tokenizer.vocabSize,
     });
