@@ -85,9 +85,10 @@ export async function saveCheckpoint(
   const tensors: TensorToWrite[] = [];
   const add = async (name: string, t: tf.Tensor) =>
     tensors.push({ name, shape: [...t.shape], data: (await t.data()) as Float32Array, dtype: 'F32' });
-  if (trainer.eventHead) {
-    await add('frame_event_head.weight', trainer.eventHead.weight);
-    await add('frame_event_head.bias', trainer.eventHead.bias);
+  for (const head of [trainer.eventHead, trainer.spanHead]) {
+    if (!head) continue;
+    await add(`${head.name}.weight`, head.weight);
+    await add(`${head.name}.bias`, head.bias);
   }
   for (const { name, tensor } of await trainer.optimizer.getWeights()) await add(`optimizer/${name}`, tensor);
   await writeSafetensors(join(staging, 'trainer-state.safetensors'), tensors, { format: 'pt' });
@@ -124,9 +125,10 @@ export async function restoreTrainerState(dir: string, trainer: JointTrainer, st
     const t = await file.read(name);
     return tf.tensor(t.data as Float32Array, t.shape as number[]);
   };
-  if (trainer.eventHead) {
-    trainer.eventHead.weight.assign(await read('frame_event_head.weight'));
-    trainer.eventHead.bias.assign(await read('frame_event_head.bias'));
+  for (const head of [trainer.eventHead, trainer.spanHead]) {
+    if (!head) continue;
+    head.weight.assign(await read(`${head.name}.weight`));
+    head.bias.assign(await read(`${head.name}.bias`));
   }
   const optimizerWeights: { name: string; tensor: tf.Tensor }[] = [];
   for (const [stored] of file.entries) {

@@ -30,6 +30,20 @@ export interface JointExample {
   readonly frameIdPositions: readonly number[];
   /** Frames whose main-character mask the [SEG] of this answer must produce (empty: no mask loss). */
   readonly maskFrames: readonly MaskFrame[];
+  /**
+   * Question-aware frame targets, float32 0/1 `[Nf, 3]` (inside the asked span, its first frame, its
+   * last frame), for examples about a span; null otherwise. Read at `frameIdPositions`.
+   */
+  readonly spanTargets: Float32Array | null;
+}
+
+/** `[Nf, 3]` inside / first / last targets of a frame-id span. */
+export function spanFrameTargets(frameCount: number, span: { startFrameId: number; endFrameId: number }): Float32Array {
+  const targets = new Float32Array(frameCount * 3);
+  for (let t = span.startFrameId; t <= span.endFrameId; t++) targets[t * 3] = 1;
+  targets[span.startFrameId * 3 + 1] = 1;
+  targets[span.endFrameId * 3 + 2] = 1;
+  return targets;
 }
 
 const COLOR_NAMES = Object.keys(CHARACTER_COLORS) as CharacterColor[];
@@ -138,6 +152,7 @@ export class JointExampleBuilder {
       if (label !== IGNORE_INDEX && this.numberTokenIds.has(label)) frameIdLabelPositions.push(p);
     });
     const frameIdPositions = prompt.runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length + 1);
+    const spanTargets = span && task !== 'dense' ? spanFrameTargets(timeline.length, timeline.frameIdSpanOfSeconds(span)) : null;
     return {
       videoId: video.videoId,
       task,
@@ -146,6 +161,7 @@ export class JointExampleBuilder {
       frameIdLabelPositions,
       frameIdPositions,
       maskFrames,
+      spanTargets,
     };
   }
 }

@@ -32,20 +32,25 @@ export interface JointLossWeights {
   readonly mask: number;
   /** Frame-event auxiliary BCE on the frame-id positions; 0 turns the head off. @defaultValue 1 */
   readonly frameEvents: number;
+  /** Question-aware span BCE (inside / first / last) on the frame-id positions; 0 turns it off. @defaultValue 1 */
+  readonly spanFrames: number;
 }
 
-/** The auxiliary head: a linear map from the hidden state at a frame-id token to frame-event logits. */
+/**
+ * An auxiliary head (training only): a linear map from the hidden state at a frame-id token to
+ * per-frame logits (frame events, or the asked span).
+ */
 export class FrameEventHead {
   readonly weight: tf.Variable; // [D, E] (transposed linear weight)
   readonly bias: tf.Variable; // [E]
 
-  constructor(hiddenSize: number, seed: number) {
+  constructor(hiddenSize: number, seed: number, readonly name = 'frame_event_head', outputs = FRAME_EVENT_COUNT) {
     this.weight = tf.variable(
-      tf.randomNormal([hiddenSize, FRAME_EVENT_COUNT], 0, 1 / Math.sqrt(hiddenSize), 'float32', seed),
+      tf.randomNormal([hiddenSize, outputs], 0, 1 / Math.sqrt(hiddenSize), 'float32', seed),
       true,
-      'frame_event_head.weight',
+      `${name}.weight`,
     );
-    this.bias = tf.variable(tf.zeros([FRAME_EVENT_COUNT]), true, 'frame_event_head.bias');
+    this.bias = tf.variable(tf.zeros([outputs]), true, `${name}.bias`);
   }
 
   /** float32 `[n, D]` -> logits `[n, E]`. */
@@ -75,6 +80,7 @@ export interface LossParts {
   frameId: number;
   mask: number;
   frameEvents: number;
+  spanFrames: number;
 }
 
 /**
@@ -86,6 +92,7 @@ export function jointLoss(
   model: VideoLoomModel,
   maskModel: MaskLossModel | null,
   eventHead: FrameEventHead | null,
+  spanHead: FrameEventHead | null,
   batch: readonly VideoBatch[],
   weights: JointLossWeights,
   parts: LossParts,
@@ -93,7 +100,7 @@ export function jointLoss(
   const { vision } = model.config;
   const S = vision.imageSize;
   const terms: Tensor[] = [];
-  const sums = { text: 0, frameId: 0, frameIdCount: 0, mask: 0, maskCount: 0, events: 0, eventCount: 0 };
+  const sums = { text: 0, frameId: 0, frameIdCount: 0, mask: 0, maskCount: 0, events: 0, eventCount: 0, span: 0, spanCount: 0 };
   let sequences = 0;
   for (const { video, examples, frameEvents } of batch) {
     const nf = video.timeline?.length ?? 0;
@@ -131,12 +138,19 @@ export function jointLoss(
         sums.frameId += picked.dataSync()[0] as number;
         sums.frameIdCount += example.frameIdLabelPositions.length;
       }
-      if (eventHead && weights.frameEvents > 0 && example.frameIdPositions.length > 0) {
-        const D2 = out.hidden.shape[2] as number;
-        const atIds = gatherRows(
-          out.hidden.reshape([L, D2]),
-          tf.tensor1d(example.frameIdPositions as number[], 'int32'),
-        );
+      const D2 = out.hidden.shape[2] as number;
+      const atIds =
+        example.frameIdPositions.length > 0
+          ? gatherRows(out.hidden.reshape([L, D2]), tf.tensor1d(example.frameIdPositions as number[], 'int32'))
+          : null;
+      if (spanHead && atIds && example.spanTargets && weights.spanFrames > 0) {
+        const targets = tf.tensor2d(example.spanTargets, [example.frameIdPositions.length, 3]);
+        const spanLoss = tf.losses.sigmoidCrossEntropy(targets, spanHead.apply(atIds)) as tf.Scalar;
+        sums.span += spanLoss.dataSync()[0] as number;
+        sums.spanCount++;
+        loss = tf.add(loss, tf.mul(spanLoss, weights.spanFrames));
+      }
+      if (eventHead && atIds && weights.frameEvents > 0) {
         const logits = eventHead.apply(atIds);
         const targets = tf.tensor2d(frameEvents, [example.frameIdPositions.length, FRAME_EVENT_COUNT]);
         const events = tf.losses.sigmoidCrossEntropy(targets, logits) as tf.Scalar;
@@ -162,6 +176,7 @@ export function jointLoss(
   parts.frameId = sums.frameIdCount > 0 ? sums.frameId / sums.frameIdCount : Number.NaN;
   parts.mask = sums.maskCount > 0 ? sums.mask / sums.maskCount : Number.NaN;
   parts.frameEvents = sums.eventCount > 0 ? sums.events / sums.eventCount : Number.NaN;
+  parts.spanFrames = sums.spanCount > 0 ? sums.span / sums.spanCount : Number.NaN;
   const total = tf.div(tf.addN(terms), terms.length) as tf.Scalar;
   parts.total = total.dataSync()[0] as number;
   return total;

@@ -37,6 +37,7 @@ export class JointTrainer {
     readonly model: VideoLoomModel,
     readonly maskModel: MaskLossModel | null,
     readonly eventHead: FrameEventHead | null,
+    readonly spanHead: FrameEventHead | null = null,
   ) {
     this.layout = new SlowFastLayoutBuilder(tokenizer, config.layout);
     this.examples = new JointExampleBuilder(tokenizer, this.layout, config.prompts);
@@ -50,6 +51,7 @@ export class JointTrainer {
       ...model.setTrainable(groups),
       ...(maskModel?.trainableVariables ?? []),
       ...(eventHead ? [eventHead.weight, eventHead.bias] : []),
+      ...(spanHead ? [spanHead.weight, spanHead.bias] : []),
     ];
   }
 
@@ -119,9 +121,9 @@ export class JointTrainer {
   /** One AdamW step with global-norm clipping on the joint loss of `batch`. */
   step(batch: readonly VideoBatch[]): StepRecord {
     const started = performance.now();
-    const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0 };
+    const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
     const { grads, value } = tf.variableGrads(
-      () => jointLoss(this.model, this.maskModel, this.eventHead, batch, this.config.loss, parts),
+      () => jointLoss(this.model, this.maskModel, this.eventHead, this.spanHead, batch, this.config.loss, parts),
       this.variables,
     );
     value.dispose();

@@ -7,6 +7,7 @@ const SERIES: { key: keyof StepRecord; label: string; color: string }[] = [
   { key: 'frameId', label: 'frame-id CE', color: '#d62728' },
   { key: 'mask', label: 'mask BCE+Dice', color: '#2ca02c' },
   { key: 'frameEvents', label: 'frame events BCE', color: '#9467bd' },
+  { key: 'spanFrames', label: 'span frames BCE', color: '#ff7f0e' },
 ];
 
 /** Moving average over a window, skipping NaN. */

@@ -108,7 +108,9 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
   const maskIo = options.maskModel ?? null;
   const maskModel = maskIo ? (resumeFrom ? await maskIo.load(join(resumeFrom, SEGMENTER_DIR)) : maskIo.create(config.seed)) : null;
   const eventHead = config.loss.frameEvents > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1) : null;
-  const trainer = new JointTrainer(config, tokenizer, model, maskModel, eventHead);
+  const spanHead =
+    config.loss.spanFrames > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 2, 'span_head', 3) : null;
+  const trainer = new JointTrainer(config, tokenizer, model, maskModel, eventHead, spanHead);
   const history: StepRecord[] = [...(state?.history ?? [])];
   const validations: ValidationRecord[] = [...(state?.validations ?? [])];
   if (resumeFrom && state) {
@@ -137,7 +139,7 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
     bar.update(
       trainer.stepsTaken,
       `loss ${mean('total').toFixed(3)} frame-id ${mean('frameId').toFixed(3)} mask ${mean('mask').toFixed(3)} ` +
-        `events ${mean('frameEvents').toFixed(3)} ${(1 / mean('seconds')).toFixed(2)} step/s`,
+        `events ${mean('frameEvents').toFixed(3)} span ${mean('spanFrames').toFixed(3)} ${(1 / mean('seconds')).toFixed(2)} step/s`,
     );
     const last = trainer.stepsTaken === config.steps;
     if (trainer.stepsTaken % config.validateEvery === 0 || last) {

@@ -35,6 +35,12 @@ export interface SlowFastLayoutConfig {
    * @defaultValue 'split'
    */
   readonly questionSpecialTokens?: SpecialTokenMode;
+  /**
+   * Where the question goes in the user turn. The paper puts it after the video; before the video,
+   * every visual position can attend to it (causal attention), so frame states can be
+   * question-aware. A checkpoint must record its choice. @defaultValue 'after-video'
+   */
+  readonly questionPlacement?: 'after-video' | 'before-video';
 }
 
 export type ResolvedLayoutConfig = Required<SlowFastLayoutConfig> & { readonly fastTokensPerFrame: number };
@@ -77,6 +83,7 @@ export function resolveLayoutConfig(config: SlowFastLayoutConfig = {}): Resolved
     allowFastFrameReduction: config.allowFastFrameReduction ?? true,
     chatTemplate: config.chatTemplate ?? { name: 'qwen_chat' },
     questionSpecialTokens: config.questionSpecialTokens ?? 'split',
+    questionPlacement: config.questionPlacement ?? 'after-video',
   };
 }
 

@@ -173,12 +173,19 @@ export class SlowFastLayoutBuilder {
     );
   }
 
-  /** The question with the separator before it: "\n" after the last slow frame (nothing when there is none). */
+  /**
+   * The question with its separator: after the video, "\n" after the last slow frame (nothing when
+   * there is none); before the video, the question then "\n".
+   */
   private questionIds(input: SlowFastLayoutInput): number[] {
-    const separator = input.slowFrames.length > 0 ? '\n' : '';
-    return this.tokenizer.encodeIds(separator + input.question, {
+    return this.tokenizer.encodeIds(this.questionText(input), {
       specialTokens: this.config.questionSpecialTokens,
     });
+  }
+
+  private questionText(input: SlowFastLayoutInput): string {
+    if (this.config.questionPlacement === 'before-video') return `${input.question}\n`;
+    return (input.slowFrames.length > 0 ? '\n' : '') + input.question;
   }
 
   /** `<|im_end|>\n<|im_start|>assistant\n` [+ answer + `<|im_end|>\n`], with the loss mask of the answer part. */
@@ -202,6 +209,11 @@ export class SlowFastLayoutBuilder {
     const { imageStart, imageEnd, imageContext } = this.tokenIds;
     const ids: number[] = [...this.headIds];
     const textParts: string[] = [systemPrefix(this.config.chatTemplate), USER_TURN_OPEN];
+    const questionFirst = this.config.questionPlacement === 'before-video';
+    if (questionFirst) {
+      ids.push(...this.questionIds(input));
+      textParts.push(this.questionText(input));
+    }
     const runs: VisualTokenRun[] = [];
     let visualTokenOffset = 0;
     const pushRun = (length: number): number => {
@@ -250,8 +262,10 @@ export class SlowFastLayoutBuilder {
       });
       visualTokenOffset += slowLength;
     });
-    ids.push(...this.questionIds(input));
-    textParts.push((input.slowFrames.length > 0 ? '\n' : '') + input.question);
+    if (!questionFirst) {
+      ids.push(...this.questionIds(input));
+      textParts.push(this.questionText(input));
+    }
     const questionEnd = ids.length;
     const tail = this.tailIds(input);
     ids.push(...tail.ids);
