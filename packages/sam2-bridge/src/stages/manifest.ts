@@ -70,6 +70,11 @@ export interface Sam2Manifest {
   readonly graphs: Readonly<Record<Sam2StageName, string>>;
   /** Mask decoder weights (safetensors) for the tfjs training path, relative to the manifest. */
   readonly decoderWeights?: string;
+  /**
+   * SAM2's prompt-encoder weights (safetensors: the Gaussian matrix, 4 point embeddings,
+   * `not_a_point`) for box/point keyframes, relative to the manifest. Absent: [SEG] prompts only.
+   */
+  readonly promptEncoderWeights?: string;
   /** Where the graphs came from (checkpoint name, exporter version, or "tiny test graphs"). */
   readonly source: string;
 }
@@ -80,6 +85,7 @@ export function createManifest(init: {
   preset: Sam2PresetName;
   source: string;
   decoderWeights?: string;
+  promptEncoderWeights?: string;
   behaviour?: Partial<Sam2Behaviour>;
   graphs?: Partial<Record<Sam2StageName, string>>;
 }): Sam2Manifest {
@@ -96,6 +102,7 @@ export function createManifest(init: {
     behaviour: { ...SAM2_PRESETS[init.preset], ...init.behaviour },
     graphs,
     ...(init.decoderWeights ? { decoderWeights: init.decoderWeights } : {}),
+    ...(init.promptEncoderWeights ? { promptEncoderWeights: init.promptEncoderWeights } : {}),
     source: init.source,
   };
 }
@@ -138,6 +145,8 @@ export function parseManifest(text: string, path = SAM2_MANIFEST_FILE): Sam2Mani
   if (!Number.isInteger(behaviour.fillHoleArea) || behaviour.fillHoleArea < 0) {
     fail('behaviour.fillHoleArea', 'an integer ≥ 0', behaviour.fillHoleArea);
   }
+  if (raw.promptEncoderWeights !== undefined && typeof raw.promptEncoderWeights !== 'string')
+    fail('promptEncoderWeights', 'a file name', raw.promptEncoderWeights);
   return {
     format: SAM2_MANIFEST_FORMAT,
     variant: raw.variant as 'sam2.0' | 'sam2.1',
@@ -147,6 +156,9 @@ export function parseManifest(text: string, path = SAM2_MANIFEST_FILE): Sam2Mani
     behaviour,
     graphs: graphs as Record<Sam2StageName, string>,
     ...(typeof raw.decoderWeights === 'string' ? { decoderWeights: raw.decoderWeights } : {}),
+    ...(typeof raw.promptEncoderWeights === 'string'
+      ? { promptEncoderWeights: raw.promptEncoderWeights }
+      : {}),
     source: typeof raw.source === 'string' ? raw.source : 'unknown',
   };
 }
