@@ -1,8 +1,34 @@
 // Public API of @videoloom/train (the CLI lives in src/bin/videoloom-data.ts).
 
+export { fieldReader, ModelConfigError, readModelConfig } from './data-cli/model-config-error.js';
+export {
+  cropBox,
+  cropRgb,
+  DESCRIBER_LABELS_FORMAT,
+  type DescriberHead,
+  type DescriberLabels,
+  describerContract,
+  describerLabelsPath,
+  fillTemplate,
+  headWords,
+  OnnxCharacterDescriber,
+  type OnnxDescriberOptions,
+  parseDescriberLabels,
+} from './data-cli/onnx-describer.js';
 export {
   OnnxPersonDetector,
   type OnnxPersonDetectorOptions,
   PERSON_DETECTOR_CONTRACT,
 } from './data-cli/onnx-person-detector.js';
+export {
+  letterboxPixels,
+  type OnnxTextDetectorOptions,
+  OnnxTextQueryDetector,
+  parseTextDetectorConfig,
+  TEXT_DETECTOR_CONFIG_FORMAT,
+  type TextDetectorConfig,
+  textDetectorConfigPath,
+  textDetectorContract,
+} from './data-cli/onnx-text-detector.js';
 export { DATA_CLI_USAGE, runDataCli } from './data-cli/run-data-cli.js';
+export { loadSam2Tracker, type Sam2Tracker, sam2Segmenter } from './data-cli/sam2-tracker.js';
