@@ -146,10 +146,11 @@ interface FrameFeatures {
 }
 
 /**
- * SAM2 video segmentation driven by VideoLoom's [SEG] embeddings: keyframes are decoded with the
- * embedding (K = 1), every other frame is tracked from memory (K = 0), forward from the first
- * keyframe to the end, then in reverse down to frame 0 (reference §3.8). Only bookkeeping happens
- * here; every learned parameter is inside the four stage graphs.
+ * SAM2 video segmentation driven by VideoLoom's [SEG] embeddings (or SAM2 box/point prompts):
+ * keyframes are decoded with the embedding (K = 1) or the prompt encoder's tokens, every other frame
+ * is tracked from memory (K = 0), forward from the first keyframe to the end, then in reverse down to
+ * frame 0 (reference §3.8). Only bookkeeping happens here; every learned parameter is inside the four
+ * stage graphs (and, for boxes/points, the prompt encoder's five tensors).
  */
 export class Sam2Bridge {
   constructor(
