@@ -6,6 +6,7 @@ Uses the official `sam2` package as an installed library (https://github.com/fac
 Writes, into OUT_DIR:
   image_encoder.onnx, mask_decoder.onnx, memory_encoder.onnx, memory_attention.onnx
   mask_decoder.safetensors  (decoder + prompt-encoder tokens + obj_ptr_proj + no_obj_ptr, SAM2 names)
+  prompt_encoder.safetensors (Gaussian PE matrix, 4 point embeddings, not_a_point: box/point prompts)
   sam2-manifest.json        (variant, behaviour preset, graph files)
 
 Usage:
@@ -244,6 +245,19 @@ def write_decoder_weights(sam, path):
     os.replace(tmp, path)
 
 
+def write_prompt_encoder_weights(sam, path):
+    """The five small tensors the bridge's TypeScript prompt encoder needs for box/point keyframes."""
+    from safetensors.torch import save_file
+
+    names = ["sam_prompt_encoder.pe_layer.positional_encoding_gaussian_matrix",
+             "sam_prompt_encoder.not_a_point_embed.weight",
+             *[f"sam_prompt_encoder.point_embeddings.{k}.weight" for k in range(4)]]
+    state = sam.state_dict()
+    tmp = f"{path}.{os.getpid()}.tmp"
+    save_file({n: state[n].detach().float().contiguous() for n in names}, tmp)
+    os.replace(tmp, path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", required=True, help="sam2 config name, e.g. configs/sam2.1/sam2.1_hiera_l.yaml")
@@ -296,6 +310,7 @@ def main():
             "obj_ptrs": {0: "P", 1: "B"}, "obj_ptr_tpos": {0: "P"}, "pix_feat_with_mem": {0: "B"}},
            out(GRAPH_FILES["memory_attention"]), args.opset)
     write_decoder_weights(sam, out("mask_decoder.safetensors"))
+    write_prompt_encoder_weights(sam, out("prompt_encoder.safetensors"))
 
     variant = "sam2.1" if getattr(sam, "no_obj_embed_spatial", None) is not None else "sam2.0"
     manifest = {
@@ -309,6 +324,7 @@ def main():
         "behaviour": PRESETS[args.preset],
         "graphs": GRAPH_FILES,
         "decoderWeights": "mask_decoder.safetensors",
+        "promptEncoderWeights": "prompt_encoder.safetensors",
         "source": f"{os.path.basename(args.checkpoint)} ({args.config}), exported with torch {torch.__version__}",
     }
     with tempfile.NamedTemporaryFile("w", dir=args.out, delete=False, suffix=".tmp") as f:

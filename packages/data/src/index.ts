@@ -27,6 +27,8 @@ export {
   type ColourName,
   ColourTracker,
   ContrastPersonDetector,
+  colourWords,
+  DescriptionMatchDetector,
   largestComponent,
 } from './character/builtin.js';
 export type {
@@ -36,10 +38,20 @@ export type {
   Detection,
   MaskCodec,
   MaskTracker,
+  MaskTrackRequest,
   PersonDetector,
   TrackedMask,
 } from './character/contracts.js';
 export { cocoRleCodec } from './character/metrics-codec.js';
+export {
+  boxToXyxy,
+  type PromptedSegmenter,
+  type SegmentedFrame,
+  type SegmenterRequest,
+  SegmenterTracker,
+  type SegmenterTrackerOptions,
+  type XyxyBox,
+} from './character/segmenter-tracker.js';
 // LoomData pipeline (shots, stages, annotation, outputs).
 export {
   AnnotationRejectedError,

@@ -8,6 +8,8 @@ export {
   Sam2Bridge,
   type Sam2FrameInput,
   type Sam2ProgressEvent,
+  type SegKeyframePrompt,
+  type SpatialKeyframePrompt,
   type TrackRequest,
 } from './bridge/sam2-bridge.js';
 export {
@@ -72,6 +74,27 @@ export {
 } from './memory/memory-bank.js';
 export { buildMaskDecoderGraph } from './onnx/mask-decoder-graph.js';
 export { buildTinyPatchEncoderGraph } from './onnx/tiny-patch-encoder-graph.js';
+export {
+  BINARIZE_GAIN,
+  promptedMaskChoice,
+  SAM2_DYNAMIC_MULTIMASK,
+  stabilityScore,
+} from './prompt/mask-choice.js';
+export {
+  checkPromptEncoderMatchesDecoder,
+  type PointLabel,
+  PROMPT_ENCODER_WEIGHTS_FILE,
+  type PromptBox,
+  type PromptEncoderWeights,
+  type PromptPoint,
+  promptEncoderWeightSet,
+  promptEncoderWeightShapes,
+  promptEncoderWeightsFrom,
+  randomPromptEncoderWeights,
+  Sam2PromptEncoder,
+  type SpatialPrompt,
+  toModelPoints,
+} from './prompt/prompt-encoder.js';
 export {
   SAM2_DIMS,
   SAM2_STAGES,

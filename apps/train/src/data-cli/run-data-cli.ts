@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  type CharacterDescriber,
   ChatClient,
   ColourDescriber,
   ColourTracker,
@@ -8,13 +9,18 @@ import {
   cocoRleCodec,
   drawAnnotationOverlays,
   encodeAnnotationImage,
+  type MaskTracker,
   openFramesWithVideoIo,
+  type PersonDetector,
   runLoomDataPipeline,
   StageProgress,
   type SynthSplit,
   writeSynthSplit,
 } from '@videoloom/data';
+import { OnnxCharacterDescriber } from './onnx-describer.js';
 import { OnnxPersonDetector } from './onnx-person-detector.js';
+import { OnnxTextQueryDetector } from './onnx-text-detector.js';
+import { loadSam2Tracker } from './sam2-tracker.js';
 
 export const DATA_CLI_USAGE = `Usage: videoloom-data <command> [options]
 
@@ -33,7 +39,18 @@ Commands:
              --chat-model NAME        model name (required)
              --chat-key-env VAR       environment variable holding the API key (default OPENAI_API_KEY)
              --question-model NAME    text model for the LoomBench questions (default: --chat-model)
-             --detector PATH          ONNX person detector (default: the built-in contrast detector)
+             --detector PATH          ONNX person detector, prompt-fixed (default: the built-in contrast
+                                      detector)
+             --text-detector PATH     ONNX text-conditioned detector (OWL-ViT style) that also re-detects
+                                      from the description; reads PATH's .detector.json and tokenizer.json
+                                      beside it (instead of --detector)
+             --describer PATH         ONNX attribute classifier describing the main character; reads
+                                      PATH's .labels.json beside it (default: the built-in colour describer)
+             --sam2 DIR               SAM2 export folder (sam2-manifest.json, four graphs,
+                                      prompt_encoder.safetensors) tracking the main character's box
+                                      (default: the built-in colour tracker)
+             --device NAME            where the ONNX models run: auto, cpu, cuda (default auto)
+             --work-width N           width frames are decoded at for detection and tracking (default 640)
              --concurrency N          videos in flight (default 2)
 `;
 
@@ -87,6 +104,11 @@ export async function runDataCli(
         'chat-key-env': { type: 'string', default: 'OPENAI_API_KEY' },
         'question-model': { type: 'string' },
         detector: { type: 'string' },
+        'text-detector': { type: 'string' },
+        describer: { type: 'string' },
+        sam2: { type: 'string' },
+        device: { type: 'string' },
+        'work-width': { type: 'string' },
         concurrency: { type: 'string', default: '2' },
       },
       strict: true,
@@ -97,29 +119,61 @@ export async function runDataCli(
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1)
       return usageError(`--concurrency must be a positive integer.`);
+    if (values.detector && values['text-detector'])
+      return usageError('--detector and --text-detector are alternatives: give one.');
+    const workWidth = values['work-width'] === undefined ? undefined : Number(values['work-width']);
+    if (workWidth !== undefined && (!Number.isInteger(workWidth) || workWidth < 16))
+      return usageError(
+        `--work-width must be an integer of at least 16, received "${values['work-width']}".`,
+      );
+    const onnx = values.device ? { device: values.device } : {};
     const apiKey = process.env[values['chat-key-env']!];
     const client = (model: string) =>
       new ChatClient({ baseUrl: values['chat-url']!, model, ...(apiKey ? { apiKey } : {}) });
     const annotationClient = client(values['chat-model']!);
-    const { summary } = await runLoomDataPipeline({
-      inputDir: path.resolve(values.videos!),
-      outDir: path.resolve(values.out!),
-      concurrency,
-      progress: out,
-      models: {
-        openFrames: openFramesWithVideoIo(),
-        detector: values.detector
-          ? await OnnxPersonDetector.load(values.detector)
-          : new ContrastPersonDetector(),
-        describer: new ColourDescriber(),
-        tracker: new ColourTracker(),
-        maskCodec: cocoRleCodec,
-        drawOverlays: drawAnnotationOverlays,
-        encodeImage: encodeAnnotationImage,
-        annotationClient,
-        ...(values['question-model'] ? { questionClient: client(values['question-model']) } : {}),
-      },
-    });
+    const releases: (() => Promise<void>)[] = [];
+    let summary: Awaited<ReturnType<typeof runLoomDataPipeline>>['summary'];
+    try {
+      let detector: PersonDetector = new ContrastPersonDetector();
+      if (values.detector) detector = await OnnxPersonDetector.load(values.detector, onnx);
+      if (values['text-detector']) {
+        const text = await OnnxTextQueryDetector.load(values['text-detector'], onnx);
+        releases.push(() => text.release());
+        detector = text;
+      }
+      let describer: CharacterDescriber = new ColourDescriber();
+      if (values.describer) {
+        const onnxDescriber = await OnnxCharacterDescriber.load(values.describer, onnx);
+        releases.push(() => onnxDescriber.release());
+        describer = onnxDescriber;
+      }
+      let tracker: MaskTracker = new ColourTracker();
+      if (values.sam2) {
+        const sam2 = await loadSam2Tracker(path.resolve(values.sam2), onnx);
+        releases.push(() => sam2.bridge.stages.release());
+        tracker = sam2.tracker;
+      }
+      ({ summary } = await runLoomDataPipeline({
+        inputDir: path.resolve(values.videos!),
+        outDir: path.resolve(values.out!),
+        concurrency,
+        progress: out,
+        ...(workWidth ? { config: { workWidth } } : {}),
+        models: {
+          openFrames: openFramesWithVideoIo(),
+          detector,
+          describer,
+          tracker,
+          maskCodec: cocoRleCodec,
+          drawOverlays: drawAnnotationOverlays,
+          encodeImage: encodeAnnotationImage,
+          annotationClient,
+          ...(values['question-model'] ? { questionClient: client(values['question-model']) } : {}),
+        },
+      }));
+    } finally {
+      for (const release of releases) await release();
+    }
     out.write(
       `videos: ${summary.videos.kept} kept, ${summary.videos.discarded.length} discarded, ${summary.videos.failed.length} failed; ` +
         `${summary.segments.total} segments, ${summary.questions.when + summary.questions.where + summary.questions.combined} questions\n`,

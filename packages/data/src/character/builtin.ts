@@ -258,3 +258,100 @@ export class ColourTracker implements MaskTracker {
     }
   }
 }
+
+/** One 4-connected component of a binary image. */
+interface Component {
+  readonly pixels: Int32Array;
+  readonly box: Box;
+}
+
+/** Every 4-connected component of `on` (uint8[w*h]) with at least `minArea` pixels. */
+function components(on: Uint8Array, width: number, height: number, minArea: number): Component[] {
+  const seen = new Uint8Array(on.length);
+  const out: Component[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < on.length; start++) {
+    if (!on[start] || seen[start]) continue;
+    const pixels: number[] = [];
+    seen[start] = 1;
+    stack.push(start);
+    let x0 = width;
+    let y0 = height;
+    let x1 = -1;
+    let y1 = -1;
+    while (stack.length) {
+      const p = stack.pop()!;
+      pixels.push(p);
+      const x = p % width;
+      const y = (p / width) | 0;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      const neighbours = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width];
+      for (const q of neighbours) {
+        if (q < 0 || q >= on.length || !on[q] || seen[q]) continue;
+        seen[q] = 1;
+        stack.push(q);
+      }
+    }
+    if (pixels.length >= minArea)
+      out.push({
+        pixels: Int32Array.from(pixels),
+        box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 },
+      });
+  }
+  return out;
+}
+
+/** The colour words of {@link COLOUR_NAMES} a text mentions, in order of first mention. */
+export function colourWords(text: string): ColourName[] {
+  const found = (Object.keys(COLOUR_NAMES) as ColourName[])
+    .map((c) => ({ c, at: text.search(new RegExp(`\\b${c}\\b`, 'i')) }))
+    .filter((m) => m.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  return found.map((m) => m.c);
+}
+
+/**
+ * Text-query detector for tests and trials: re-detection "from the description". Every figure that
+ * contrasts with the frame border (4-connected, at least `minAreaShare` of the frame) is a candidate;
+ * each candidate's pixels are named by their nearest {@link COLOUR_NAMES} colour, and the score is the
+ * mean share of the query's colour words among them ("a person in red" → the share of red pixels).
+ * Candidates under `minColourShare` are dropped. A query with no colour word ("person") scores each
+ * candidate by its share of the frame, so the largest figure comes first.
+ */
+export class DescriptionMatchDetector implements PersonDetector {
+  readonly id = 'builtin-description-detector@1';
+  constructor(
+    private readonly threshold = 60,
+    private readonly minAreaShare = 0.002,
+    private readonly minColourShare = 0.2,
+  ) {}
+
+  async detect(frame: DecodedFrame, query: string): Promise<Detection[]> {
+    const words = colourWords(query);
+    const n = frame.width * frame.height;
+    const on = foreground(frame, this.threshold);
+    const found: Detection[] = [];
+    for (const c of components(
+      on,
+      frame.width,
+      frame.height,
+      Math.max(1, Math.ceil(this.minAreaShare * n)),
+    )) {
+      let score = c.pixels.length / n;
+      if (words.length > 0) {
+        const counts = new Map<ColourName, number>();
+        for (const p of c.pixels) {
+          const name = nearestColourName(frame.rgb[p * 3]!, frame.rgb[p * 3 + 1]!, frame.rgb[p * 3 + 2]!);
+          counts.set(name, (counts.get(name) ?? 0) + 1);
+        }
+        score = words.reduce((sum, w) => sum + (counts.get(w) ?? 0) / c.pixels.length, 0) / words.length;
+        if (score < this.minColourShare) continue;
+      }
+      found.push({ box: c.box, score });
+    }
+    return found.sort((a, b) => b.score - a.score);
+  }
+}

@@ -48,11 +48,25 @@ export interface MaskTracker {
    * Tracks the object in `box` on frame `promptFrameIndex` through every frame of `frames` (forward and
    * backward from the prompt), yielding one {@link TrackedMask} per frame, in any order.
    */
-  track(request: {
-    readonly frames: FrameSource;
-    readonly promptFrameIndex: number;
-    readonly box: Box;
-  }): AsyncIterable<TrackedMask>;
+  track(request: MaskTrackRequest): AsyncIterable<TrackedMask>;
+}
+
+/** What the pipeline asks a {@link MaskTracker} to track. */
+export interface MaskTrackRequest {
+  /** Consecutive frames [startFrameIndex, endFrameIndex) of the video, in order. */
+  readonly frames: FrameSource;
+  readonly promptFrameIndex: number;
+  /** The person's box on the prompt frame, in that frame's pixels. */
+  readonly box: Box;
+  /**
+   * The prompt frame, already decoded (the pipeline has it from detection). Trackers that must see the
+   * prompt before the other frames (SAM2) use it instead of holding the frames that precede it.
+   */
+  readonly promptFrame?: DecodedFrame;
+  /** First frame `frames` yields. @defaultValue the first frame seen */
+  readonly startFrameIndex?: number;
+  /** One past the last frame `frames` yields (trackers that need the length up front read it here). */
+  readonly endFrameIndex?: number;
 }
 
 /** COCO run-length encoding of one binary mask (`size` is [height, width]). */

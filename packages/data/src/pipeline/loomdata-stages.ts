@@ -182,11 +182,19 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
       let maskHeight = keyFrame.height;
       const collect = async (
         frames: FrameSource,
-        promptFrameIndex: number,
+        promptFrame: DecodedFrame,
         box: Box,
-        keep: (f: number) => boolean,
+        range: { start: number; end: number },
       ) => {
-        for await (const t of models.tracker.track({ frames, promptFrameIndex, box })) {
+        const keep = (f: number) => f >= range.start && f < range.end;
+        for await (const t of models.tracker.track({
+          frames,
+          promptFrameIndex: promptFrame.frameIndex,
+          promptFrame,
+          box,
+          startFrameIndex: range.start,
+          endFrameIndex: range.end,
+        })) {
           if (!keep(t.frameIndex) || t.frameIndex >= frameCount) continue;
           masks[t.frameIndex] = t.mask;
           maskWidth = t.width;
@@ -198,7 +206,7 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
         for (let f = start; f < end; f++) if (masks[f]) n++;
         return n / Math.max(1, end - start);
       };
-      await collect(open(), keyFrameIndex, keyBox, () => true);
+      await collect(frameRange(open(), 0, frameCount), keyFrame, keyBox, { start: 0, end: frameCount });
       const tracklets: ShotTracklet[] = [];
       for (const [i, s] of list.entries()) {
         let c = coverage(s.startFrameIndex, s.endFrameIndex);
@@ -207,15 +215,13 @@ export function loomDataStages(models: LoomDataModels, config: LoomDataConfig = 
           // Grounding-tracking: re-detect from the description in the shot's middle frame, track in the shot.
           const centre = centreFrames.get(middles[i]!);
           const again = centre ? await models.detector.detect(centre, description) : [];
-          if (again.length > 0) {
+          if (centre && again.length > 0) {
             for (let f = s.startFrameIndex; f < s.endFrameIndex; f++) masks[f] = null;
             const box = again.reduce((a, b) => (b.score > a.score ? b : a)).box;
-            await collect(
-              frameRange(open(), s.startFrameIndex, s.endFrameIndex),
-              middles[i]!,
-              box,
-              (f) => f >= s.startFrameIndex && f < s.endFrameIndex,
-            );
+            await collect(frameRange(open(), s.startFrameIndex, s.endFrameIndex), centre, box, {
+              start: s.startFrameIndex,
+              end: s.endFrameIndex,
+            });
             c = coverage(s.startFrameIndex, s.endFrameIndex);
             if (c >= minCoverage) source = 'redetected';
           }

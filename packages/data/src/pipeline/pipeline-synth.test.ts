@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, promptText, startChatServer } from '../../test/helpers/chat-server.js';
 import { ChatClient } from '../annotation/chat-client.js';
-import { ColourDescriber, ColourTracker, ContrastPersonDetector } from '../character/builtin.js';
+import {
+  ColourDescriber,
+  ColourTracker,
+  ContrastPersonDetector,
+  DescriptionMatchDetector,
+} from '../character/builtin.js';
+import type { PersonDetector } from '../character/contracts.js';
 import { cocoRleCodec } from '../character/metrics-codec.js';
 import type { OpenFrames } from '../frames/frame-source.js';
 import { drawAnnotationOverlays, encodeAnnotationImage } from '../frames/video-io-frames.js';
@@ -55,61 +61,69 @@ describe('LoomData pipeline on rendered LoomBench-Synth videos', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('finds the true shots, tracks the character in exactly the shots it is in, and annotates them', async () => {
-    const outDir = path.join(dir, 'out');
-    const { outcomes, summary } = await runLoomDataPipeline({
-      inputDir: path.join(dir, 'in'),
-      outDir,
-      models: {
-        openFrames: openSynth,
-        detector: new ContrastPersonDetector(),
-        describer: new ColourDescriber(),
-        tracker: new ColourTracker(),
-        maskCodec: cocoRleCodec,
-        drawOverlays: drawAnnotationOverlays,
-        encodeImage: encodeAnnotationImage,
-        annotationClient: new ChatClient({ baseUrl: chat.baseUrl, model: 'scripted' }),
-      },
-    });
-    expect(outcomes.map((o) => [o.videoId, o.status, o.reason])).toEqual([
-      ['synth-19', 'complete', undefined],
-      ['synth-7', 'complete', undefined],
-    ]);
-    for (const [id, scenario] of scenarios) {
-      const truth = videoTruth(scenario);
-      const shots: ShotsFile = JSON.parse(
-        fs.readFileSync(path.join(outDir, 'videos', id, 'shots.json'), 'utf8'),
-      );
-      expect(shots.shots.map((s) => s.startFrameIndex)).toEqual(truth.shots.map((s) => s.startFrame));
-      const ch: CharacterFile = JSON.parse(
-        fs.readFileSync(path.join(outDir, 'videos', id, 'character.json'), 'utf8'),
-      );
-      expect(ch.shots.map((s) => s.hasTracklet)).toEqual(truth.shots.map((s) => s.mainPresent));
-      // Masks overlap the rendered truth mask: IoU > 0.5 on every frame of a tracked shot.
-      for (const s of ch.shots.filter((x) => x.hasTracklet)) {
-        const shot = shots.shots[s.shotIndex]!;
-        for (let f = shot.startFrameIndex; f < shot.endFrameIndex; f += 5) {
-          const rle = ch.masks[f];
-          const truthMask = renderFrame(scenario, f).mainMask;
-          if (!truthMask.some((v) => v)) continue;
-          expect(rle).not.toBeNull();
-          const mask = cocoRleCodec.decode(rle!);
-          let inter = 0;
-          let union = 0;
-          mask.forEach((v, p) => {
-            if (v && truthMask[p]) inter++;
-            if (v || truthMask[p]) union++;
-          });
-          expect(inter / union).toBeGreaterThan(0.5);
+  const detectors: [string, () => PersonDetector][] = [
+    ['ContrastPersonDetector', () => new ContrastPersonDetector()],
+    ['DescriptionMatchDetector', () => new DescriptionMatchDetector()],
+  ];
+  it.each(detectors)(
+    'with %s: finds the true shots, tracks the character in exactly the shots it is in, and annotates them',
+    async (name, detector) => {
+      const outDir = path.join(dir, `out-${name}`);
+      const { outcomes, summary } = await runLoomDataPipeline({
+        inputDir: path.join(dir, 'in'),
+        outDir,
+        models: {
+          openFrames: openSynth,
+          detector: detector(),
+          describer: new ColourDescriber(),
+          tracker: new ColourTracker(),
+          maskCodec: cocoRleCodec,
+          drawOverlays: drawAnnotationOverlays,
+          encodeImage: encodeAnnotationImage,
+          annotationClient: new ChatClient({ baseUrl: chat.baseUrl, model: 'scripted' }),
+        },
+      });
+      expect(outcomes.map((o) => [o.videoId, o.status, o.reason])).toEqual([
+        ['synth-19', 'complete', undefined],
+        ['synth-7', 'complete', undefined],
+      ]);
+      for (const [id, scenario] of scenarios) {
+        const truth = videoTruth(scenario);
+        const shots: ShotsFile = JSON.parse(
+          fs.readFileSync(path.join(outDir, 'videos', id, 'shots.json'), 'utf8'),
+        );
+        expect(shots.shots.map((s) => s.startFrameIndex)).toEqual(truth.shots.map((s) => s.startFrame));
+        const ch: CharacterFile = JSON.parse(
+          fs.readFileSync(path.join(outDir, 'videos', id, 'character.json'), 'utf8'),
+        );
+        expect(ch.shots.map((s) => s.hasTracklet)).toEqual(truth.shots.map((s) => s.mainPresent));
+        // Masks overlap the rendered truth mask: IoU > 0.5 on every frame of a tracked shot.
+        for (const s of ch.shots.filter((x) => x.hasTracklet)) {
+          const shot = shots.shots[s.shotIndex]!;
+          for (let f = shot.startFrameIndex; f < shot.endFrameIndex; f += 5) {
+            const rle = ch.masks[f];
+            const truthMask = renderFrame(scenario, f).mainMask;
+            if (!truthMask.some((v) => v)) continue;
+            expect(rle).not.toBeNull();
+            const mask = cocoRleCodec.decode(rle!);
+            let inter = 0;
+            let union = 0;
+            mask.forEach((v, p) => {
+              if (v && truthMask[p]) inter++;
+              if (v || truthMask[p]) union++;
+            });
+            expect(inter / union).toBeGreaterThan(0.5);
+          }
         }
+        const record: LoomDataRecord = JSON.parse(
+          fs.readFileSync(path.join(outDir, 'videos', id, 'loomdata.json'), 'utf8'),
+        );
+        const tracked = truth.shots.filter((s) => s.mainPresent).map((s) => s.shotIndex);
+        expect(record.segments.flatMap((s) => s.shotIndices)).toEqual(tracked);
       }
-      const record: LoomDataRecord = JSON.parse(
-        fs.readFileSync(path.join(outDir, 'videos', id, 'loomdata.json'), 'utf8'),
-      );
-      const tracked = truth.shots.filter((s) => s.mainPresent).map((s) => s.shotIndex);
-      expect(record.segments.flatMap((s) => s.shotIndices)).toEqual(tracked);
-    }
-    expect(summary.videos.kept).toBe(2);
-    expect(summary.questions.when).toBe(summary.descriptions.total);
-  }, 120_000);
+      expect(summary.videos.kept).toBe(2);
+      expect(summary.questions.when).toBe(summary.descriptions.total);
+    },
+    120_000,
+  );
 });

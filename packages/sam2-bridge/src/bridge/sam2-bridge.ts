@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { HostTensor } from '@videoloom/backend';
 import { type CocoRle, encodeRle } from '@videoloom/metrics';
 import { Sam2InputError } from '../errors/input-error.js';
@@ -12,8 +13,16 @@ import {
 } from '../image/postprocess.js';
 import { preprocessFrame, type RgbFrame } from '../image/preprocess.js';
 import { MemoryBank, type MemorySelection, planSchedule, type UpcomingPass } from '../memory/memory-bank.js';
+import { BINARIZE_GAIN, promptedMaskChoice } from '../prompt/mask-choice.js';
+import {
+  checkPromptEncoderMatchesDecoder,
+  PROMPT_ENCODER_WEIGHTS_FILE,
+  Sam2PromptEncoder,
+  type SpatialPrompt,
+} from '../prompt/prompt-encoder.js';
 import type { Sam2Behaviour } from '../stages/manifest.js';
 import { type Sam2LoadOptions, Sam2Stages } from '../stages/stages.js';
+import { readSafetensors } from '../weights/safetensors.js';
 
 /**
  * A frame already resized and normalised: CHW float32 of 3 × I × I (I = the manifest's
@@ -31,8 +40,8 @@ export type Sam2FrameInput = (RgbFrame | PreprocessedFrame) & {
   readonly frameIndex: number;
 };
 
-/** One keyframe and its prompts: one [SEG] embedding per object. */
-export interface KeyframePrompt {
+/** One keyframe prompted with one [SEG] embedding per object (VideoLoom, Sa2VA). */
+export interface SegKeyframePrompt {
   readonly frameIndex: number;
   /** The keyframe's image (the LLM already sampled it). */
   readonly frame: RgbFrame | PreprocessedFrame;
@@ -43,6 +52,21 @@ export interface KeyframePrompt {
    */
   readonly segEmbeddings: Float32Array;
 }
+
+/**
+ * One keyframe prompted with a box and/or clicks per object (SAM2's video predictor), in the
+ * keyframe's pixel coordinates (its `width` × `height`). Needs the prompt encoder's weights
+ * (manifest `promptEncoderWeights`).
+ */
+export interface SpatialKeyframePrompt {
+  readonly frameIndex: number;
+  readonly frame: RgbFrame | PreprocessedFrame;
+  /** One prompt per object (B = prompts.length). */
+  readonly prompts: readonly SpatialPrompt[];
+}
+
+/** A keyframe and its prompts: [SEG] embeddings, or boxes/points. Keyframes of one call may mix both. */
+export type KeyframePrompt = SegKeyframePrompt | SpatialKeyframePrompt;
 
 /** Progress of a `track` call. */
 export type Sam2ProgressEvent =
@@ -105,6 +129,10 @@ export interface FrameMasks {
   /**
    * Prompt tokens given to the mask decoder: 1 on keyframes ([SEG]), 0 on tracked frames. Under
    * `promptEveryFrame` every frame is a keyframe: pass `keyframe`, 1 token, no memory.
+  /**
+   * Prompt tokens given to the mask decoder after its two fixed `not_a_point` tokens: 1 on [SEG]
+   * keyframes, the number of points (a box is 2, the most over the objects) on box/point keyframes,
+   * 0 on tracked frames.
    */
   readonly promptTokens: number;
   readonly objects: readonly ObjectResult[];
@@ -128,17 +156,49 @@ interface FrameFeatures {
 }
 
 /**
- * SAM2 video segmentation driven by VideoLoom's [SEG] embeddings: keyframes are decoded with the
- * embedding (K = 1), every other frame is tracked from memory (K = 0), forward from the first
- * keyframe to the end, then in reverse down to frame 0 (reference §3.8). Only bookkeeping happens
- * here; every learned parameter is inside the four stage graphs.
+ * SAM2 video segmentation driven by VideoLoom's [SEG] embeddings (or SAM2 box/point prompts):
+ * keyframes are decoded with the embedding (K = 1) or the prompt encoder's tokens, every other frame
+ * is tracked from memory (K = 0), forward from the first keyframe to the end, then in reverse down to
+ * frame 0 (reference §3.8). Only bookkeeping happens here; every learned parameter is inside the four
+ * stage graphs (and, for boxes/points, the prompt encoder's five tensors).
  */
 export class Sam2Bridge {
-  constructor(readonly stages: Sam2Stages) {}
+  constructor(
+    readonly stages: Sam2Stages,
+    /** SAM2's prompt encoder for box/point keyframes; null when the model has none (then only [SEG] prompts). */
+    readonly promptEncoder: Sam2PromptEncoder | null = null,
+  ) {}
 
-  /** Loads the graphs and manifest from a directory (see `Sam2Stages.load`). */
+  /**
+   * Loads the graphs and manifest from a directory (see `Sam2Stages.load`), and the prompt encoder
+   * when the manifest names its weights (`promptEncoderWeights`).
+   */
   static async load(dir: string, options: Sam2LoadOptions = {}): Promise<Sam2Bridge> {
-    return new Sam2Bridge(await Sam2Stages.load(dir, options));
+    const stages = await Sam2Stages.load(dir, options);
+    const file = stages.manifest.promptEncoderWeights;
+    if (!file) return new Sam2Bridge(stages);
+    try {
+      const promptPath = path.join(dir, file);
+      const encoder = await Sam2PromptEncoder.read(
+        promptPath,
+        stages.manifest.dims.imageSize,
+        stages.manifest.dims.embedDim,
+      );
+      const decoderFile = stages.manifest.decoderWeights;
+      if (decoderFile) {
+        const decoderPath = path.join(dir, decoderFile);
+        checkPromptEncoderMatchesDecoder(
+          encoder.weights,
+          await readSafetensors(decoderPath),
+          promptPath,
+          decoderPath,
+        );
+      }
+      return new Sam2Bridge(stages, encoder);
+    } catch (error) {
+      await stages.release();
+      throw error;
+    }
   }
 
   get manifest() {
@@ -163,6 +223,8 @@ export class Sam2Bridge {
       yield* this.promptEveryFrame(request, objects, behaviour);
       return;
     }
+    // Prompt tokens of every keyframe up front, so a bad box fails before any frame is encoded.
+    const tokens = new Map(request.keyframes.map((k) => [k.frameIndex, this.keyframeTokens(k, objects, C)]));
     const schedule = planSchedule(
       numFrames,
       request.keyframes.map((k) => k.frameIndex),
@@ -172,11 +234,11 @@ export class Sam2Bridge {
     const emit = request.onProgress ?? (() => {});
     emit({ type: 'track-start', numFrames, keyframes: schedule.keyframes, objects });
 
-    // 1. Keyframes: decoder with the [SEG] token, no memory.
+    // 1. Keyframes: decoder with the [SEG] token or the box/point tokens, no memory.
     const keyframeResults = new Map<number, FrameMasks>();
     for (const key of [...request.keyframes].sort((a, b) => a.frameIndex - b.frameIndex)) {
+      const { prompt, pointCounts } = tokens.get(key.frameIndex)!;
       const features = await this.encode(key.frame, key.frameIndex);
-      const prompt: HostTensor = { dtype: 'float32', dims: [objects, 1, C], data: key.segEmbeddings };
       const { result, memory } = await this.decodeAndRemember(
         key.frame,
         key.frameIndex,
@@ -187,6 +249,7 @@ export class Sam2Bridge {
         behaviour,
         'keyframe',
         null,
+        pointCounts,
       );
       bank.addKeyframe(key.frameIndex, memory);
       keyframeResults.set(key.frameIndex, result);
@@ -255,7 +318,7 @@ export class Sam2Bridge {
           nearest = key;
       }
       const features = await this.encode(frame, frame.frameIndex);
-      const prompt: HostTensor = { dtype: 'float32', dims: [objects, 1, C], data: nearest.segEmbeddings };
+      const { prompt, pointCounts } = this.keyframeTokens(nearest, objects, C);
       const { result } = await this.decode(
         frame,
         frame.frameIndex,
@@ -266,6 +329,7 @@ export class Sam2Bridge {
         behaviour,
         'keyframe',
         null,
+        pointCounts,
       );
       emit({
         type: 'track-progress',
@@ -282,10 +346,50 @@ export class Sam2Bridge {
     emit({ type: 'track-end', numFrames });
   }
 
+  /**
+   * The decoder's prompt tokens for one keyframe: float32 [B, 1, C] of [SEG] embeddings, or
+   * [B, K, C] of box/point tokens (objects with fewer points padded with `not_a_point`, label −1).
+   * `pointCounts` (per object) is null for [SEG] keyframes.
+   */
+  private keyframeTokens(
+    key: KeyframePrompt,
+    objects: number,
+    C: number,
+  ): { prompt: HostTensor; pointCounts: number[] | null } {
+    if ('segEmbeddings' in key) {
+      return {
+        prompt: { dtype: 'float32', dims: [objects, 1, C], data: key.segEmbeddings },
+        pointCounts: null,
+      };
+    }
+    const encoder = this.promptEncoder;
+    if (!encoder) {
+      throw new Sam2InputError(
+        'prompts',
+        `[SEG] embeddings, or a model whose manifest names its prompt encoder ("promptEncoderWeights", ${PROMPT_ENCODER_WEIGHTS_FILE})`,
+        'box/point prompts for a model without prompt-encoder weights',
+        key.frameIndex,
+      );
+    }
+    const encoded = key.prompts.map((p) =>
+      encoder.framePromptTokens(p, key.frame.width, key.frame.height, key.frameIndex),
+    );
+    const K = Math.max(...encoded.map((e) => e.pointCount));
+    const data = new Float32Array(objects * K * C);
+    encoded.forEach((e, b) => {
+      data.set(e.tokens, b * K * C);
+      for (let k = e.pointCount; k < K; k++) data.set(encoder.weights.notAPoint, (b * K + k) * C);
+    });
+    return {
+      prompt: { dtype: 'float32', dims: [objects, K, C], data },
+      pointCounts: encoded.map((e) => e.pointCount),
+    };
+  }
+
   private checkKeyframes(keyframes: readonly KeyframePrompt[], numFrames: number, C: number): number {
     if (keyframes.length === 0) throw new Sam2InputError('keyframes', 'at least one keyframe', 'none');
     const first = keyframes[0] as KeyframePrompt;
-    const objects = first.segEmbeddings.length / C;
+    const objects = 'segEmbeddings' in first ? first.segEmbeddings.length / C : first.prompts.length;
     const seen = new Set<number>();
     for (const key of keyframes) {
       if (!Number.isInteger(key.frameIndex) || key.frameIndex < 0 || key.frameIndex >= numFrames) {
@@ -299,6 +403,17 @@ export class Sam2Bridge {
       if (seen.has(key.frameIndex))
         throw new Sam2InputError('keyframes', 'each keyframe once', 'a repeated frameIndex', key.frameIndex);
       seen.add(key.frameIndex);
+      if (!('segEmbeddings' in key)) {
+        if (key.prompts.length !== objects || objects < 1) {
+          throw new Sam2InputError(
+            'prompts',
+            `one prompt per object with the same B on every keyframe (B = ${Number.isInteger(objects) ? objects : '?'})`,
+            `${key.prompts.length} prompts`,
+            key.frameIndex,
+          );
+        }
+        continue;
+      }
       if (!Number.isInteger(objects) || objects < 1 || key.segEmbeddings.length !== objects * C) {
         throw new Sam2InputError(
           'segEmbeddings',
@@ -397,6 +512,8 @@ export class Sam2Bridge {
     behaviour: Sam2Behaviour,
     pass: FrameMasks['pass'],
     selection: MemorySelection<StoredMemory> | null,
+    /** Points per object on a box/point keyframe (SAM2's mask choice and binarised memory); null otherwise. */
+    pointCounts: readonly number[] | null = null,
   ): Promise<{ result: FrameMasks; memory: StoredMemory }> {
     const { embedDim: C, featSize: S, lowResSize: L } = this.manifest.dims;
     const B = objects;
@@ -410,6 +527,7 @@ export class Sam2Bridge {
       behaviour,
       pass,
       selection,
+      pointCounts,
     );
     const encoded = await this.stages.run('memory_encoder', {
       vision_feat: { dtype: 'float32', dims: [B, C, S, S], data: tile(features.visionFeat, B) },
@@ -432,6 +550,8 @@ export class Sam2Bridge {
     behaviour: Sam2Behaviour,
     pass: FrameMasks['pass'],
     selection: MemorySelection<StoredMemory> | null,
+    /** Points per object on a box/point keyframe (SAM2's mask choice); null for [SEG] prompts. */
+    pointCounts: readonly number[] | null = null,
   ): Promise<{
     result: FrameMasks;
     chosenLogits: Float32Array;
@@ -460,12 +580,20 @@ export class Sam2Bridge {
     const results: ObjectResult[] = [];
     const { width, height } = frame;
     for (let b = 0; b < B; b++) {
-      const maskIndex = behaviour.bestOfThree ? bestMultimaskIndex(iou, b * 4) : 0;
+      const points = pointCounts?.[b];
+      let maskIndex = behaviour.bestOfThree ? bestMultimaskIndex(iou, b * 4) : 0;
+      let pointerIndex = maskIndex;
+      if (points !== undefined && behaviour.bestOfThree)
+        ({ maskIndex, pointerIndex } = promptedMaskChoice(masks, iou, b, plane, points));
       const score = scores[b] as number;
       const logits = masks.slice((b * 4 + maskIndex) * plane, (b * 4 + maskIndex + 1) * plane);
       if (behaviour.fillAbsentWithNoObjScore && score <= 0) logits.fill(NO_OBJECT_SCORE);
       chosenLogits.set(logits, b * plane);
-      objPtrs.set(ptr.subarray((b * 4 + maskIndex) * C, (b * 4 + maskIndex + 1) * C), b * C);
+      // SAM2 binarises the masks of clicked frames before encoding them into memory.
+      if (points !== undefined)
+        for (let i = b * plane; i < (b + 1) * plane; i++)
+          chosenLogits[i] = (chosenLogits[i] as number) * BINARIZE_GAIN;
+      objPtrs.set(ptr.subarray((b * 4 + pointerIndex) * C, (b * 4 + pointerIndex + 1) * C), b * C);
       const forOutput = behaviour.fillHoleArea > 0 ? fillHoles(logits, L, L, behaviour.fillHoleArea) : logits;
       const mask = thresholdLogits(resizeLogitsBilinear(forOutput, L, L, height, width), height, width);
       results.push({

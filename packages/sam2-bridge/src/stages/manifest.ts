@@ -102,6 +102,11 @@ export interface Sam2Manifest {
    * e.g. `TfjsTinySam2` checkpoints), relative to the manifest. The graphs were built from it.
    */
   readonly weights?: string;
+  /**
+   * SAM2's prompt-encoder weights (safetensors: the Gaussian matrix, 4 point embeddings,
+   * `not_a_point`) for box/point keyframes, relative to the manifest. Absent: [SEG] prompts only.
+   */
+  readonly promptEncoderWeights?: string;
   /** Where the graphs came from (checkpoint name, exporter version, or "tiny test graphs"). */
   readonly source: string;
 }
@@ -115,6 +120,7 @@ export function createManifest(init: {
   weights?: string;
   /** @defaultValue SAM2_DIMS */
   dims?: Sam2Dims;
+  promptEncoderWeights?: string;
   behaviour?: Partial<Sam2Behaviour>;
   graphs?: Partial<Record<Sam2StageName, string>>;
 }): Sam2Manifest {
@@ -132,6 +138,7 @@ export function createManifest(init: {
     graphs,
     ...(init.decoderWeights ? { decoderWeights: init.decoderWeights } : {}),
     ...(init.weights ? { weights: init.weights } : {}),
+    ...(init.promptEncoderWeights ? { promptEncoderWeights: init.promptEncoderWeights } : {}),
     source: init.source,
   };
 }
@@ -192,6 +199,8 @@ export function parseManifest(text: string, path = SAM2_MANIFEST_FILE): Sam2Mani
   if (!Number.isInteger(behaviour.fillHoleArea) || behaviour.fillHoleArea < 0) {
     fail('behaviour.fillHoleArea', 'an integer ≥ 0', behaviour.fillHoleArea);
   }
+  if (raw.promptEncoderWeights !== undefined && typeof raw.promptEncoderWeights !== 'string')
+    fail('promptEncoderWeights', 'a file name', raw.promptEncoderWeights);
   return {
     format: SAM2_MANIFEST_FORMAT,
     variant: raw.variant as 'sam2.0' | 'sam2.1',
@@ -202,6 +211,9 @@ export function parseManifest(text: string, path = SAM2_MANIFEST_FILE): Sam2Mani
     graphs: graphs as Record<Sam2StageName, string>,
     ...(typeof raw.decoderWeights === 'string' ? { decoderWeights: raw.decoderWeights } : {}),
     ...(typeof raw.weights === 'string' ? { weights: raw.weights } : {}),
+    ...(typeof raw.promptEncoderWeights === 'string'
+      ? { promptEncoderWeights: raw.promptEncoderWeights }
+      : {}),
     source: typeof raw.source === 'string' ? raw.source : 'unknown',
   };
 }

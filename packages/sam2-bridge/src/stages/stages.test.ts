@@ -104,6 +104,7 @@ describe('manifest', () => {
         preset: 'sam2.1',
         source: manifest.source,
         decoderWeights: 'mask_decoder.safetensors',
+        promptEncoderWeights: 'prompt_encoder.safetensors',
       }),
     );
     const sa2va = parseManifest(JSON.stringify({ ...manifest, preset: 'sa2va', behaviour: undefined }));
@@ -137,6 +138,7 @@ describe('manifest', () => {
     });
     expect(bad({ graphs: { image_encoder: 'a.onnx' } })).toThrow(/field "graphs.mask_decoder"/);
     expect(bad({ behaviour: { fillHoleArea: -1 } })).toThrow(/fillHoleArea/);
+    expect(bad({ promptEncoderWeights: 3 })).toThrow(/field "promptEncoderWeights"/);
     expect(() => parseManifest('{')).toThrow(Sam2ManifestError);
   });
 });
