@@ -127,7 +127,10 @@ export class JointTrainer {
       this.variables,
     );
     value.dispose();
-    const names = Object.keys(grads);
+    // Every variable gets a gradient every step, zero when this batch did not reach it (a batch
+    // without [SEG] answers leaves SAM2 out): tfjs's Adam matches its moments to gradients by position.
+    const names = this.variables.map((v) => v.name);
+    for (const v of this.variables) if (!grads[v.name]) grads[v.name] = tf.zerosLike(v);
     const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!))))));
     const gradientNorm = norm.dataSync()[0] as number;
     norm.dispose();
@@ -136,18 +139,20 @@ export class JointTrainer {
     const learningRate = this.learningRateAt(this.stepsTaken);
     // tfjs's Adam reads its rate on every update; the field is not in its public typings.
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-    const scaled: tf.NamedTensorMap = {};
-    for (const n of names) scaled[n] = scale === 1 ? grads[n]! : tf.mul(grads[n]!, scale);
+    const scaled = names.map((name) => ({
+      name,
+      tensor: scale === 1 ? grads[name]! : tf.mul(grads[name]!, scale),
+    }));
     if (weightDecay > 0) {
       for (const v of this.variables) {
         // Decoupled decay on matrices only (norm gains and biases are exempt, as in common AdamW setups).
-        if (names.includes(v.name) && v.rank >= 2) v.assign(tf.tidy(() => tf.mul(v, 1 - learningRate * weightDecay)));
+        if (v.rank >= 2) v.assign(tf.tidy(() => tf.mul(v, 1 - learningRate * weightDecay)));
       }
     }
-    this.optimizer.applyGradients(scaled as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
-    for (const n of names) {
-      grads[n]!.dispose();
-      if (scale !== 1) scaled[n]!.dispose();
+    this.optimizer.applyGradients(scaled);
+    for (const [i, name] of names.entries()) {
+      grads[name]!.dispose();
+      if (scale !== 1) scaled[i]!.tensor.dispose();
     }
     this.stepsTaken++;
     return {
