@@ -1,10 +1,13 @@
-import type { DeviceName } from '@videoloom/backend';
+import { join } from 'node:path';
+import { type DeviceName, selectTfjsBackend } from '@videoloom/backend';
+import { bundledTinyCheckpointDir, VideoLoomPipeline } from '@videoloom/llm-core';
+import { Sam2Bridge } from '@videoloom/sam2-bridge';
+import { FfmpegVideoSource } from '@videoloom/video-io';
 import type { VideoQaEngine } from './engine.js';
-import { EngineUnavailableError } from './errors/index.js';
 
 /** What the CLI knows about the model to load. */
 export interface EngineLoadOptions {
-  /** `--checkpoint`: the trained VideoLoom checkpoint folder, if one was given. */
+  /** `--checkpoint`: a VideoLoom checkpoint folder; the bundled tiny model when absent. */
   readonly checkpoint: string | undefined;
   /** `--device`, already validated. */
   readonly device: DeviceName;
@@ -14,20 +17,38 @@ export interface EngineLoadOptions {
 export type EngineLoader = (options: EngineLoadOptions) => VideoQaEngine;
 
 /**
- * The loader `videoloom-serve` uses. The model engine is not wired into this app yet, so the engine
- * it returns never becomes ready: /readyz reports why (503, `engine_failed`) and asks are refused
- * with 503, while uploads and the page work. Embedders pass their own engine to `startServer`.
+ * The loader `videoloom-serve` uses: the VideoLoom pipeline (llm-core) of a checkpoint folder with
+ * its SAM2 (`sam2/`, sam2-bridge on ONNX Runtime) as the segmenter. Calls run one at a time (the
+ * server's queue decides how many wait).
  */
 export const loadDefaultEngine: EngineLoader = (options) => {
-  const reason =
-    'no VideoLoom model engine is wired into videoloom-serve yet' +
-    (options.checkpoint === undefined
-      ? ''
-      : ` (checkpoint ${options.checkpoint}, device ${options.device} not loaded)`) +
-    '; embed the server with startServer({ engine }) to serve a model.';
-  const error = new EngineUnavailableError(reason);
+  const dir = options.checkpoint ?? bundledTinyCheckpointDir();
+  let loading: Promise<VideoLoomPipeline> | null = null;
+  const pipeline = () => {
+    loading ??= (async () => {
+      await selectTfjsBackend({ device: options.device });
+      const segmenter = await Sam2Bridge.load(join(dir, 'sam2'), { device: options.device });
+      return VideoLoomPipeline.load(dir, { segmenter });
+    })();
+    return loading;
+  };
+  const source = new FfmpegVideoSource();
   return {
-    ready: () => Promise.reject(error),
-    answer: () => Promise.reject(error),
+    ready: async () => {
+      await pipeline();
+    },
+    answer: async (request, { signal, onEvent }) => {
+      const model = await pipeline();
+      const answer = await model.answer(source, request.videoPath, request.question, request.task, {
+        signal,
+        ...(onEvent ? { onEvent } : {}),
+      });
+      return {
+        text: answer.text,
+        span: answer.span ? { startSeconds: answer.span.startSeconds, endSeconds: answer.span.endSeconds } : null,
+        masks: answer.masks.map((m) => ({ frameIndex: m.frameIndex, timeSeconds: m.timeSeconds, rle: m.rle })),
+        video: answer.video,
+      };
+    },
   };
 };

@@ -1,4 +1,5 @@
 // Public API of @videoloom/llm-core.
+export { bundledTinyCheckpointDir } from './assets.js';
 export {
   CheckpointMismatchError,
   LlmCoreError,

@@ -11,7 +11,7 @@ export function internVL3TokenizerDir(): string {
 
 /**
  * Folder of the tiny VideoLoom tokenizer files this package ships (`tokenizer.json`,
- * `tokenizer_config.json`, `SHA256SUMS`): a byte-level BPE of 1,210 ids made for the synthetic
+ * `tokenizer_config.json`, `SHA256SUMS`): a byte-level BPE of 1,235 ids made for the synthetic
  * benchmark (every word of its text, and every number 0..255, is one token; VideoLoom's added tokens
  * follow the regular ones). Point a tiny checkpoint's config here; `loadTokenizer(tinyTokenizerDir())`
  * or `loadTinyTokenizer()` loads it. Built by `tools/tokenizer/build-tiny-tokenizer.mjs`.

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ABLATION_USAGE, REPORT_USAGE, runAblation, runReport } from '../report/cli.js';
+import { RUN_USAGE, runRun } from '../run/cli.js';
 import { runScore, SCORE_USAGE } from '../score/cli.js';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -8,8 +9,9 @@ async function main(): Promise<number> {
   if (command === 'score') return runScore(rest);
   if (command === 'report') return runReport(rest);
   if (command === 'ablation') return runAblation(rest);
+  if (command === 'run') return runRun(rest);
   process.stdout.write(
-    `videoloom-eval: scoring against the official evaluators, LoomBench reports and ablation tables.\n\n${SCORE_USAGE}\n${REPORT_USAGE}\n${ABLATION_USAGE}`,
+    `videoloom-eval: running checkpoints on LoomBench, scoring against the official evaluators, reports and ablation tables.\n\n${RUN_USAGE}\n${SCORE_USAGE}\n${REPORT_USAGE}\n${ABLATION_USAGE}`,
   );
   return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from '@videoloom/backend';
 import {
@@ -138,4 +138,21 @@ export async function restoreTrainerState(dir: string, trainer: JointTrainer, st
   }
   if (optimizerWeights.length > 0) await trainer.optimizer.setWeights(optimizerWeights);
   trainer.stepsTaken = state.stepsTaken;
+}
+
+/**
+ * Copies what inference needs from a checkpoint (model, tokenizer, pipeline.json, sam2/) to `target`,
+ * without the optimiser state, replacing `target` atomically (staging folder + rename).
+ */
+export async function exportCheckpoint(checkpointDir: string, target: string): Promise<void> {
+  const staging = `${target}.staging-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await cp(checkpointDir, staging, {
+    recursive: true,
+    filter: (source) => !/trainer-state\.(json|safetensors)$/.test(source),
+  });
+  const previous = `${target}.previous-${process.pid}`;
+  if (existsSync(target)) await rename(target, previous);
+  await rename(staging, target);
+  await rm(previous, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { exportCheckpoint } from './checkpoint.js';
 import { selectTfjsBackend } from '@videoloom/backend';
 import { TrainingDataError } from './errors.js';
 import { type MaskModelIo, runJointTraining } from './train-run.js';
@@ -21,6 +22,7 @@ Options:
   --no-mask             train without the SAM2 mask loss
   --no-resume           start over even if OUT/checkpoint exists
   --prepare-only        decode and cache the splits' frames, then exit
+  --export DIR          at the end, copy the checkpoint's inference files (no optimiser state) to DIR
   --device D            auto | wasm | cpu | tfjs-node | tfjs-node-gpu
 `;
 
@@ -52,6 +54,7 @@ export async function runTrainCli(
       'no-mask': { type: 'boolean', default: false },
       'no-resume': { type: 'boolean', default: false },
       'prepare-only': { type: 'boolean', default: false },
+      export: { type: 'string' },
       device: { type: 'string', default: 'auto' },
       help: { type: 'boolean', default: false },
     },
@@ -83,6 +86,7 @@ export async function runTrainCli(
     maskModel: values['no-mask'] ? null : defaults.maskModel(),
     prepareOnly: values['prepare-only'],
   });
+  if (summary && values.export) await exportCheckpoint(summary.checkpointDir, values.export);
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }

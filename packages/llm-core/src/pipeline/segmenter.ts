@@ -33,7 +33,8 @@ export interface SegmenterRequest {
 export interface SegmenterFrameResult {
   readonly frameIndex: number;
   readonly objects: readonly {
-    readonly rle: { readonly size: readonly [number, number] | number[]; readonly counts: string };
+    /** `counts` is pycocotools' compressed string, or the uncompressed run lengths. */
+    readonly rle: { readonly size: readonly [number, number]; readonly counts: string | readonly number[] };
     /** Object-present logit (present when > 0). */
     readonly objectScore: number;
   }[];

@@ -338,7 +338,7 @@ export class VideoLoomPipeline {
       done++;
       emit({ type: 'progress', stage: 'segment', done, total: wanted.length });
       const rle = result.objects[0]?.rle;
-      if (!rle) continue;
+      if (!rle || typeof rle.counts !== 'string') continue;
       const frameIndex = wanted[result.frameIndex]!;
       const mask = {
         frameIndex,
