@@ -21,7 +21,7 @@ describe('videoloom-serve (the built CLI, in its own process)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves the API and the page until SIGTERM, then removes its temporary area', async () => {
+  it('serves the bundled model, the API and the page until SIGTERM, then removes its temporary area', async () => {
     const tmp = path.join(dir, 'tmp');
     const clip = await writeTestVideo(path.join(dir, 'clip.mp4'), {
       width: 64,
@@ -51,15 +51,10 @@ describe('videoloom-serve (the built CLI, in its own process)', () => {
     expect(uploads.startsWith(path.join(tmp, `videoloom-serve-${child.pid}`))).toBe(true);
 
     expect((await fetch(new URL('healthz', base))).status).toBe(200);
-    // No model engine is wired into the CLI yet: readiness says so.
-    await eventually(async () => (await fetch(new URL('readyz', base))).headers.get('retry-after') === null);
+    // The bundled tiny VideoLoom loads (MLLM on tfjs, SAM2 on ONNX Runtime), then readiness turns 200.
+    await eventually(async () => (await fetch(new URL('readyz', base))).status !== 503, 60_000);
     const ready = await fetch(new URL('readyz', base));
-    expect(ready.status).toBe(503);
-    const readyBody = (await ready.json()) as { status: string; error: { code: string; message: string } };
-    expect(readyBody.status).toBe('failed');
-    expect(readyBody.error.code).toBe('engine_failed');
-    expect(readyBody.error.message).toContain('no VideoLoom model engine is wired into videoloom-serve yet');
-
+    expect(ready.status, await ready.clone().text()).toBe(200);
     const page = await fetch(base);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -68,27 +63,35 @@ describe('videoloom-serve (the built CLI, in its own process)', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
 
-    // Uploads work without an engine; asks are refused until one is ready.
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(readFileSync(clip))], { type: 'video/mp4' }), 'clip.mp4');
     const uploaded = await fetch(new URL('v1/videos', base), { method: 'POST', body: form });
     expect(uploaded.status).toBe(201);
     const { videoId } = (await uploaded.json()) as { videoId: string };
     expect(existsSync(path.join(uploads, videoId, 'video.mp4'))).toBe(true);
+    // A Where question through the real model: one mask per frame, at the video's own size.
     const ask = await fetch(new URL('v1/ask', base), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ videoId, task: 'when', question: 'When?' }),
+      body: JSON.stringify({ videoId, task: 'where', question: 'Where is the small red circle during 0.00s to 1.00s?' }),
     });
-    expect(ask.status).toBe(503);
-    expect(((await ask.json()) as { error: { code: string } }).error.code).toBe('engine_failed');
+    const answer = (await ask.json()) as {
+      text: string;
+      masks: { frameIndex: number; rle: { size: [number, number]; counts: string } }[];
+      video: { frameCount: number; width: number };
+    };
+    expect(ask.status, JSON.stringify(answer)).toBe(200);
+    expect(answer.video).toMatchObject({ frameCount: 12, width: 64 });
+    expect(answer.text).toContain('[SEG]');
+    expect(answer.masks.map((m) => m.frameIndex)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    for (const m of answer.masks) expect(m.rle.size).toEqual([48, 64]);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toContain('SIGTERM, closing');
     expect(existsSync(uploads)).toBe(false);
     expect(existsSync(path.join(tmp, `videoloom-serve-${child.pid}`))).toBe(false);
-  }, 90_000);
+  }, 180_000);
 
   it('exits 2 naming a bad flag, and 0 with the usage for --help', () => {
     const bad = spawnSync(process.execPath, [BIN, '--max-upload-mb', 'lots'], { encoding: 'utf8' });

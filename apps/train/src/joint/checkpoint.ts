@@ -21,6 +21,8 @@ export interface TrainerStateFile {
   readonly stepsTaken: number;
   readonly history: readonly StepRecord[];
   readonly validations: readonly ValidationRecord[];
+  /** Adam's weights in `getWeights()` order (tfjs restores them by position, not by name). */
+  readonly optimizerWeights: readonly string[];
 }
 
 export interface ValidationRecord {
@@ -90,7 +92,15 @@ export async function saveCheckpoint(
     await add(`${head.name}.weight`, head.weight);
     await add(`${head.name}.bias`, head.bias);
   }
-  for (const { name, tensor } of await trainer.optimizer.getWeights()) await add(`optimizer/${name}`, tensor);
+  const optimizerWeights: string[] = [];
+  for (const [i, { tensor }] of (await trainer.optimizer.getWeights()).entries()) {
+    // Indexed names: the file's own order is not guaranteed, the restore order is.
+    optimizerWeights.push(`optimizer/${String(i).padStart(5, '0')}`);
+    await add(optimizerWeights[i]!, tensor);
+  }
+  const betaPowers = adamBetaPowers(trainer);
+  await add('optimizer/accBeta1', betaPowers.accBeta1);
+  await add('optimizer/accBeta2', betaPowers.accBeta2);
   await writeSafetensors(join(staging, 'trainer-state.safetensors'), tensors, { format: 'pt' });
   const state: TrainerStateFile = {
     format: 'videoloom-joint-training',
@@ -99,6 +109,7 @@ export async function saveCheckpoint(
     stepsTaken: trainer.stepsTaken,
     history: extra.history,
     validations: extra.validations,
+    optimizerWeights,
   };
   await writeFile(join(staging, 'trainer-state.json'), JSON.stringify(state));
   const current = join(runDir, CHECKPOINT_DIR);
@@ -127,16 +138,26 @@ export async function restoreTrainerState(dir: string, trainer: JointTrainer, st
   };
   for (const head of [trainer.eventHead, trainer.spanHead]) {
     if (!head) continue;
-    head.weight.assign(await read(`${head.name}.weight`));
-    head.bias.assign(await read(`${head.name}.bias`));
-  }
-  const optimizerWeights: { name: string; tensor: tf.Tensor }[] = [];
-  for (const [stored] of file.entries) {
-    if (stored.startsWith('optimizer/')) {
-      optimizerWeights.push({ name: stored.slice('optimizer/'.length), tensor: await read(stored) });
+    for (const [variable, name] of [
+      [head.weight, `${head.name}.weight`],
+      [head.bias, `${head.name}.bias`],
+    ] as const) {
+      const value = await read(name);
+      variable.assign(value);
+      value.dispose();
     }
   }
+  const optimizerWeights: { name: string; tensor: tf.Tensor }[] = [];
+  for (const name of state.optimizerWeights) optimizerWeights.push({ name, tensor: await read(name) });
   if (optimizerWeights.length > 0) await trainer.optimizer.setWeights(optimizerWeights);
+  // setWeights recomputes beta^t with pow(), a few ulps from the running products an uninterrupted
+  // run holds; restore the saved products so a resumed run is bit-identical.
+  const betaPowers = adamBetaPowers(trainer);
+  for (const key of ['accBeta1', 'accBeta2'] as const) {
+    const value = await read(`optimizer/${key}`);
+    betaPowers[key].assign(value);
+    value.dispose();
+  }
   trainer.stepsTaken = state.stepsTaken;
 }
 
@@ -155,4 +176,9 @@ export async function exportCheckpoint(checkpointDir: string, target: string): P
   if (existsSync(target)) await rename(target, previous);
   await rename(staging, target);
   await rm(previous, { recursive: true, force: true });
+}
+
+/** tfjs Adam's running beta1^t / beta2^t (fields outside its public typings). */
+function adamBetaPowers(trainer: JointTrainer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+  return trainer.optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
 }

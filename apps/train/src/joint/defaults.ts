@@ -13,6 +13,10 @@ export function defaultTokenizerDir(): string {
 export class TinySam2MaskLoss implements MaskLossModel {
   constructor(readonly sam2: TfjsTinySam2) {}
 
+  dispose(): void {
+    this.sam2.dispose();
+  }
+
   get trainableVariables(): readonly tf.Variable[] {
     return this.sam2.trainableVariables;
   }

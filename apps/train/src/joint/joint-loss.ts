@@ -22,6 +22,7 @@ export interface MaskLossModel {
     masks: readonly Uint8Array[],
   ): tf.Scalar;
   readonly trainableVariables: readonly tf.Variable[];
+  dispose(): void;
 }
 
 /** Weights of the loss terms (config `loss`). */
@@ -48,9 +49,8 @@ export class FrameEventHead {
     this.weight = tf.variable(
       tf.randomNormal([hiddenSize, outputs], 0, 1 / Math.sqrt(hiddenSize), 'float32', seed),
       true,
-      `${name}.weight`,
     );
-    this.bias = tf.variable(tf.zeros([outputs]), true, `${name}.bias`);
+    this.bias = tf.variable(tf.zeros([outputs]), true);
   }
 
   /** float32 `[n, D]` -> logits `[n, E]`. */

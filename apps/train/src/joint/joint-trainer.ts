@@ -146,7 +146,7 @@ export class JointTrainer {
     if (weightDecay > 0) {
       for (const v of this.variables) {
         // Decoupled decay on matrices only (norm gains and biases are exempt, as in common AdamW setups).
-        if (v.rank >= 2) v.assign(tf.tidy(() => tf.mul(v, 1 - learningRate * weightDecay)));
+        if (v.rank >= 2) tf.tidy(() => v.assign(tf.mul(v, 1 - learningRate * weightDecay)));
       }
     }
     this.optimizer.applyGradients(scaled);

@@ -156,6 +156,11 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
   }
   const checkpointDir = join(outDir, 'checkpoint');
   await writeFile(join(outDir, 'curves.svg'), renderTrainingCurves(history, validations, config.name));
+  trainer.dispose();
+  model.dispose();
+  maskModel?.dispose();
+  eventHead?.dispose();
+  spanHead?.dispose();
   const trainSeconds = history.reduce((a, r) => a + r.seconds, 0);
   log(`trained ${trainer.stepsTaken} steps in ${formatSeconds(trainSeconds)} (step time summed over runs)`);
   return {

@@ -103,7 +103,7 @@ export class Trainer {
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
     if (this.weightDecay > 0) {
       for (const v of this.variables) {
-        if (names.includes(v.name)) v.assign(tf.tidy(() => tf.mul(v, 1 - learningRate * this.weightDecay)));
+        if (names.includes(v.name)) tf.tidy(() => v.assign(tf.mul(v, 1 - learningRate * this.weightDecay)));
       }
     }
     this.optimizer.applyGradients(scaled as Parameters<typeof this.optimizer.applyGradients>[0]);

@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selectTfjsBackend } from '@videoloom/backend';
+import { writeSynthSplit } from '@videoloom/data';
+import { VideoLoomPipeline } from '@videoloom/llm-core';
+import { Sam2Bridge } from '@videoloom/sam2-bridge';
+import { tinyTokenizerDir } from '@videoloom/tokenizer';
+import { FfmpegVideoSource } from '@videoloom/video-io';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTrainerState } from './checkpoint.js';
+import { defaultMaskModelIo } from './defaults.js';
+import { runJointTraining } from './train-run.js';
+import { type JointTrainingConfig, resolveTrainingConfig } from './training-config.js';
+
+/** The slowfast preset shrunk so a step takes well under a second (same code paths). */
+function microConfig(): JointTrainingConfig {
+  const base = resolveTrainingConfig('slowfast');
+  return {
+    ...base,
+    name: 'micro',
+    model: {
+      ...base.model,
+      vision: { imageSize: 32, patchSize: 8, hiddenSize: 32, numLayers: 1, numHeads: 2, intermediateSize: 64 },
+      decoder: { hiddenSize: 64, numLayers: 1, numHeads: 2, numKeyValueHeads: 1, headDim: 32, intermediateSize: 128 },
+      fastPool: { poolSize: 2 },
+    },
+    sampling: { fastFrames: 8, slowFrames: 1, mllmSize: 32, maskFrames: 2 },
+    layout: { ...base.layout, slowTokensPerFrame: 4, fastPoolRatio: 2 },
+    steps: 4,
+    videosPerStep: 1,
+    examplesPerVideo: 3,
+    maskFramesPerExample: 1,
+    validateEvery: 4,
+    validationItems: 1,
+    checkpointEvery: 2,
+  };
+}
+
+describe('joint training on LoomBench-Synth (micro model)', () => {
+  let dir: string;
+  const config = microConfig();
+  const run = (outDir: string, extra: { stopAfterSteps?: number } = {}) =>
+    runJointTraining({
+      config,
+      trainDir: join(dir, 'train'),
+      valDir: join(dir, 'val'),
+      outDir,
+      tokenizerDir: tinyTokenizerDir(),
+      maskModel: defaultMaskModelIo(),
+      log: () => {},
+      ...extra,
+    });
+
+  beforeAll(async () => {
+    await selectTfjsBackend({ device: 'wasm' });
+    dir = mkdtempSync(join(tmpdir(), 'videoloom-joint-'));
+    await writeSynthSplit({ split: 'train', count: 3, outDir: join(dir, 'train') });
+    await writeSynthSplit({ split: 'val', count: 1, outDir: join(dir, 'val') });
+  }, 120_000);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a run killed half-way and resumed ends with exactly the weights of an uninterrupted run', async () => {
+    const straight = await run(join(dir, 'straight'));
+    expect(straight?.stepsTaken).toBe(4);
+    const interrupted = join(dir, 'interrupted');
+    const first = await run(interrupted, { stopAfterSteps: 2 });
+    expect(first?.stepsTaken).toBe(2);
+    const resumed = await run(interrupted);
+    expect(resumed?.stepsTaken).toBe(4);
+    for (const file of ['model.safetensors', 'sam2/tiny_sam2.safetensors', 'trainer-state.safetensors']) {
+      const a = readFileSync(join(dir, 'straight', 'checkpoint', file));
+      const b = readFileSync(join(interrupted, 'checkpoint', file));
+      expect(b.equals(a), `${file} differs after resume`).toBe(true);
+    }
+    const history = (await readTrainerState(join(interrupted, 'checkpoint'))).history;
+    expect(history.map((h) => h.step)).toEqual([1, 2, 3, 4]);
+    expect(history.every((h) => Number.isFinite(h.total) && Number.isFinite(h.text))).toBe(true);
+    // The frame-id loss is logged whenever a batch has frame-id answers.
+    expect(history.some((h) => Number.isFinite(h.frameId))).toBe(true);
+    const svg = readFileSync(join(interrupted, 'curves.svg'), 'utf8');
+    expect(svg).toContain('<polyline');
+    expect(svg).toContain('frame-id CE');
+  }, 300_000);
+
+  it('a checkpoint is an inference folder: the pipeline answers a Where question with a mask per frame', async () => {
+    const checkpoint = join(dir, 'straight', 'checkpoint');
+    expect(existsSync(join(checkpoint, 'pipeline.json'))).toBe(true);
+    const pipeline = await VideoLoomPipeline.load(checkpoint, {
+      segmenter: await Sam2Bridge.load(join(checkpoint, 'sam2')),
+    });
+    const video = join(dir, 'val', 'videos', 'synth-val-00000.mp4');
+    const answer = await pipeline.answer(new FfmpegVideoSource(), video, 'Where is it?', 'where');
+    expect(answer.video.width).toBe(128);
+    // An untrained model may not say [SEG]; when it does, every frame gets a 128 x 128 mask.
+    if (answer.text.includes('[SEG]')) {
+      expect(answer.masks).toHaveLength(answer.video.frameCount);
+      expect(answer.masks[0]!.rle.size).toEqual([128, 128]);
+    } else {
+      expect(answer.masks).toEqual([]);
+    }
+  }, 120_000);
+});
