@@ -115,10 +115,11 @@ export async function renderVideo(
   };
   const plan = planSlowFastSample(timing, {
     fast: { kind: 'uniform', frameCount: Math.max(sampling.fastFrames, 1) },
-    slowCount: sampling.slowFrames,
+    // The sampler always plans >= 1 keyframe; configs without a slow stream drop it.
+    slowCount: Math.max(1, sampling.slowFrames),
   });
   const fast = sampling.fastFrames > 0 ? plan.timeline.frames : [];
-  const slow = plan.slowKeyframes;
+  const slow = plan.slowKeyframes.slice(0, sampling.slowFrames);
   const S = sampling.mllmSize;
   const pixels = allocateImageTensor(fast.length + slow.length, S, S);
   const rendered = new Map<number, ReturnType<typeof renderFrame>>();
@@ -174,10 +175,11 @@ export async function prepareVideo(
   }
   const plan = planSlowFastSample(info, {
     fast: { kind: 'uniform', frameCount: Math.max(sampling.fastFrames, 1) },
-    slowCount: sampling.slowFrames,
+    // The sampler always plans >= 1 keyframe; configs without a slow stream drop it.
+    slowCount: Math.max(1, sampling.slowFrames),
   });
   const fast = sampling.fastFrames > 0 ? plan.timeline.frames : [];
-  const slow = plan.slowKeyframes;
+  const slow = plan.slowKeyframes.slice(0, sampling.slowFrames);
   const S = sampling.mllmSize;
   const pixels = allocateImageTensor(fast.length + slow.length, S, S);
   const slots = new Map<number, number[]>();

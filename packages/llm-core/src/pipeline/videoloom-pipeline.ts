@@ -163,21 +163,23 @@ export class VideoLoomPipeline {
     emit({ type: 'progress', stage: 'decode', done: 0, total: 1 });
     const sample = await sampleSlowFastTensors(source, path, {
       fast: { kind: 'uniform', frameCount: Math.max(1, sampling.fastFrames) },
-      slowCount: sampling.slowFrames,
+      // The sampler always plans >= 1 keyframe; checkpoints without a slow stream drop it.
+      slowCount: Math.max(1, sampling.slowFrames),
       mllmSize: sampling.mllmSize,
       sam2Size: 0,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     emit({ type: 'progress', stage: 'decode', done: 1, total: 1 });
     emit({ type: 'progress', stage: 'encode', done: 0, total: 1 });
+    const slowKeyframes = sample.slowKeyframes.slice(0, sampling.slowFrames);
     const visual = this.visualTokens(
       sample.fastPixels.data,
       sample.slowPixels.data,
       sample.timeline.length,
-      sample.slowKeyframes.length,
+      slowKeyframes.length,
     );
     emit({ type: 'progress', stage: 'encode', done: 1, total: 1 });
-    return new PreparedQuestionVideo(source, sample.video, sample.timeline, sample.slowKeyframes, visual);
+    return new PreparedQuestionVideo(source, sample.video, sample.timeline, slowKeyframes, visual);
   }
 
   /**
@@ -250,7 +252,7 @@ export class VideoLoomPipeline {
         rows.push(model.poolFastFrames(tokens).reshape([-1, tokens.shape[2] as number]));
       }
       if (ns > 0) {
-        const tokens = model.encodeFrames(tf.tensor4d(slow, [ns, 3, S, S])).tokens;
+        const tokens = model.encodeFrames(tf.tensor4d(slow.subarray(0, ns * 3 * S * S), [ns, 3, S, S])).tokens;
         rows.push(tokens.reshape([-1, tokens.shape[2] as number]));
       }
       return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
@@ -266,7 +268,7 @@ export class VideoLoomPipeline {
   ): Promise<{ text: string; segEmbedding: Float32Array | null }> {
     const prompt = this.layout.build({
       fastFrames: timeline,
-      slowFrames: this.config.sampling.fastFrames > 0 ? slowKeyframes : [],
+      slowFrames: slowKeyframes,
       question: user,
     });
     const ids = this.tokenizer.specialTokenIds();
