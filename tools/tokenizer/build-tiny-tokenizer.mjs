@@ -149,7 +149,9 @@ corpus.push('Sure, [SEG].', chat.systemPrefix({ name: 'internvl2_5', systemText:
 // The task instructions a checkpoint wraps questions in (llm-core's TaskPrompts presets).
 for (const preset of [taskPrompts.COMPACT_TASK_PROMPTS]) {
   for (const template of Object.values(preset)) {
-    corpus.push(taskPrompts.fillTaskPrompt(template, { question: 'When does it jump?', who: 'small red circle' }));
+    corpus.push(
+      taskPrompts.fillTaskPrompt(template, { question: 'When does it jump?', who: 'small red circle' }),
+    );
   }
 }
 

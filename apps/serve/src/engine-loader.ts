@@ -45,8 +45,14 @@ export const loadDefaultEngine: EngineLoader = (options) => {
       });
       return {
         text: answer.text,
-        span: answer.span ? { startSeconds: answer.span.startSeconds, endSeconds: answer.span.endSeconds } : null,
-        masks: answer.masks.map((m) => ({ frameIndex: m.frameIndex, timeSeconds: m.timeSeconds, rle: m.rle })),
+        span: answer.span
+          ? { startSeconds: answer.span.startSeconds, endSeconds: answer.span.endSeconds }
+          : null,
+        masks: answer.masks.map((m) => ({
+          frameIndex: m.frameIndex,
+          timeSeconds: m.timeSeconds,
+          rle: m.rle,
+        })),
         video: answer.video,
       };
     },

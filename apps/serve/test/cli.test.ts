@@ -73,7 +73,11 @@ describe('videoloom-serve (the built CLI, in its own process)', () => {
     const ask = await fetch(new URL('v1/ask', base), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ videoId, task: 'where', question: 'Where is the small red circle during 0.00s to 1.00s?' }),
+      body: JSON.stringify({
+        videoId,
+        task: 'where',
+        question: 'Where is the small red circle during 0.00s to 1.00s?',
+      }),
     });
     const answer = (await ask.json()) as {
       text: string;

@@ -31,9 +31,18 @@ export {
   textDetectorContract,
 } from './data-cli/onnx-text-detector.js';
 export { DATA_CLI_USAGE, runDataCli } from './data-cli/run-data-cli.js';
-export { FrameEventHead, jointLoss, type JointLossWeights, type MaskLossModel } from './joint/joint-loss.js';
-export { JointTrainer, type StepRecord } from './joint/joint-trainer.js';
-export { type JointRunOptions, type JointRunSummary, type MaskModelIo, runJointTraining } from './joint/train-run.js';
-export { type PreparedVideo, prepareVideoCached, readSynthSplit } from './joint/synth-videos.js';
-export { resolveTrainingConfig, TRAINING_PRESETS, type JointTrainingConfig } from './joint/training-config.js';
 export { loadSam2Tracker, type Sam2Tracker, sam2Segmenter } from './data-cli/sam2-tracker.js';
+export { FrameEventHead, type JointLossWeights, jointLoss, type MaskLossModel } from './joint/joint-loss.js';
+export { JointTrainer, type StepRecord } from './joint/joint-trainer.js';
+export { type PreparedVideo, prepareVideoCached, readSynthSplit } from './joint/synth-videos.js';
+export {
+  type JointRunOptions,
+  type JointRunSummary,
+  type MaskModelIo,
+  runJointTraining,
+} from './joint/train-run.js';
+export {
+  type JointTrainingConfig,
+  resolveTrainingConfig,
+  TRAINING_PRESETS,
+} from './joint/training-config.js';

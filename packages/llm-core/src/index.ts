@@ -85,6 +85,12 @@ export type {
   SegmenterRequest,
 } from './pipeline/segmenter.js';
 export {
+  COMPACT_TASK_PROMPTS,
+  fillTaskPrompt,
+  PAPER_TASK_PROMPTS,
+  type TaskPrompts,
+} from './pipeline/task-prompts.js';
+export {
   type AnswerOptions,
   PIPELINE_CONFIG_FILE,
   type PipelineConfig,
@@ -95,12 +101,6 @@ export {
   type VideoLoomAnswer,
   VideoLoomPipeline,
 } from './pipeline/videoloom-pipeline.js';
-export {
-  COMPACT_TASK_PROMPTS,
-  fillTaskPrompt,
-  PAPER_TASK_PROMPTS,
-  type TaskPrompts,
-} from './pipeline/task-prompts.js';
 export { causalLmLoss, IGNORE_INDEX, labelsFromLossMask } from './training/loss.js';
 export { type WarmupCosineSchedule, warmupCosineLearningRate } from './training/schedule.js';
 export {

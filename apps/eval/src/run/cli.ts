@@ -22,7 +22,8 @@ export const RUN_USAGE = `Usage: videoloom-eval run [--checkpoint DIR] (--split 
 function count(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ReportInputError(`--${name}`, undefined, 'not a count', 'an integer >= 1', value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ReportInputError(`--${name}`, undefined, 'not a count', 'an integer >= 1', value);
   return n;
 }
 
@@ -65,7 +66,9 @@ export async function runRun(
     checkpoint: values.checkpoint ?? bundledTinyCheckpointDir(),
     split: split as string,
     out: values.out,
-    ...(count('max-videos', values['max-videos']) ? { maxVideos: count('max-videos', values['max-videos']) } : {}),
+    ...(count('max-videos', values['max-videos'])
+      ? { maxVideos: count('max-videos', values['max-videos']) }
+      : {}),
     examples: count('examples', values.examples) ?? 3,
     ...(values['baseline-fit'] ? { baselineFit: values['baseline-fit'] } : {}),
     ...(values.label ? { label: values.label } : {}),
@@ -73,6 +76,8 @@ export async function runRun(
     onProgress: (message) => err(`${message}\n`),
   });
   out(`${outcome.text}\n`);
-  out(`wrote ${outcome.files.json}, ${outcome.files.markdown} and ${outcome.files.examples.length} example PNGs\n`);
+  out(
+    `wrote ${outcome.files.json}, ${outcome.files.markdown} and ${outcome.files.examples.length} example PNGs\n`,
+  );
   return 0;
 }

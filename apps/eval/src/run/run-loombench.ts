@@ -6,8 +6,8 @@ import { VideoLoomPipeline } from '@videoloom/llm-core';
 import { type CocoRle, type LoomBenchItem, parseLoomBenchFile } from '@videoloom/metrics';
 import { Sam2Bridge } from '@videoloom/sam2-bridge';
 import { FfmpegVideoSource } from '@videoloom/video-io';
-import { type LoomBenchReportOutcome, writeLoomBenchReport } from '../report/write-report.js';
 import { ReportInputError } from '../report/report-input-error.js';
+import { type LoomBenchReportOutcome, writeLoomBenchReport } from '../report/write-report.js';
 import { writeJsonAtomic } from '../score/report.js';
 
 export interface RunLoomBenchOptions {
@@ -50,12 +50,19 @@ export async function runLoomBench(options: RunLoomBenchOptions): Promise<LoomBe
   const log = options.onProgress ?? (() => {});
   const gtPath = join(options.split, 'loombench-gt.json');
   if (!existsSync(gtPath)) {
-    throw new ReportInputError('--split', undefined, 'no LoomBench ground truth', 'a folder with loombench-gt.json', gtPath);
+    throw new ReportInputError(
+      '--split',
+      undefined,
+      'no LoomBench ground truth',
+      'a folder with loombench-gt.json',
+      gtPath,
+    );
   }
   const gt = parseLoomBenchFile(JSON.parse(await readFile(gtPath, 'utf8')), gtPath, 'gt');
   const byVideo = new Map<string, LoomBenchItem[]>();
   for (const item of gt.items) {
-    if (!item.video) throw new ReportInputError(gtPath, item.id, 'item has no video', 'a "video" path', 'none');
+    if (!item.video)
+      throw new ReportInputError(gtPath, item.id, 'item has no video', 'a "video" path', 'none');
     byVideo.set(item.video, [...(byVideo.get(item.video) ?? []), item]);
   }
   const videos = [...byVideo.keys()].slice(0, options.maxVideos ?? byVideo.size);
@@ -78,7 +85,9 @@ export async function runLoomBench(options: RunLoomBenchOptions): Promise<LoomBe
     try {
       for (const item of byVideo.get(video)!) {
         const task = item.task ?? 'when';
-        const gtFrames = (item.frameTimesSeconds ?? []).map((t) => frameIndexAt(prepared.frameTimesSeconds, t));
+        const gtFrames = (item.frameTimesSeconds ?? []).map((t) =>
+          frameIndexAt(prepared.frameTimesSeconds, t),
+        );
         const answer = await pipeline.ask(prepared, item.question ?? '', task, { maskFrames: gtFrames });
         const prediction: { -readonly [K in keyof LoomBenchItem]: LoomBenchItem[K] } = { id: item.id };
         if (task === 'when' || task === 'combined') {
@@ -97,7 +106,9 @@ export async function runLoomBench(options: RunLoomBenchOptions): Promise<LoomBe
     writeJsonAtomic(file, out);
     predictions.push(...out);
     const elapsed = (Date.now() - started) / 1000;
-    log(`run ${v + 1}/${videos.length} videos (${elapsed.toFixed(0)} s, ETA ${((elapsed / (v + 1)) * (videos.length - v - 1)).toFixed(0)} s)`);
+    log(
+      `run ${v + 1}/${videos.length} videos (${elapsed.toFixed(0)} s, ETA ${((elapsed / (v + 1)) * (videos.length - v - 1)).toFixed(0)} s)`,
+    );
   }
   // The report scores exactly the evaluated videos: a gt file restricted to them.
   const evaluated = new Set(videos);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { runTrainCli } from '../joint/run-train-cli.js';
 import { defaultMaskModelIo, defaultTokenizerDir } from '../joint/defaults.js';
+import { runTrainCli } from '../joint/run-train-cli.js';
 
 runTrainCli(process.argv.slice(2), { tokenizerDir: defaultTokenizerDir, maskModel: defaultMaskModelIo }).then(
   (code) => {
@@ -8,7 +8,9 @@ runTrainCli(process.argv.slice(2), { tokenizerDir: defaultTokenizerDir, maskMode
   },
   (error: unknown) => {
     const name = error instanceof Error && error.name.startsWith('VL_') ? `${error.name}: ` : '';
-    process.stderr.write(`${name}${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${name}${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

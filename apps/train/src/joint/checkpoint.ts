@@ -130,7 +130,11 @@ export async function readTrainerState(dir: string): Promise<TrainerStateFile> {
  * Restores the auxiliary head and the optimiser moments of a checkpoint into a trainer whose model
  * (and mask model) were loaded from the same checkpoint, and its step counter.
  */
-export async function restoreTrainerState(dir: string, trainer: JointTrainer, state: TrainerStateFile): Promise<void> {
+export async function restoreTrainerState(
+  dir: string,
+  trainer: JointTrainer,
+  state: TrainerStateFile,
+): Promise<void> {
   const file = await SafetensorsCheckpoint.open(join(dir, 'trainer-state.safetensors'));
   const read = async (name: string) => {
     const t = await file.read(name);

@@ -28,9 +28,11 @@ export class TinySam2MaskLoss implements MaskLossModel {
   ): tf.Scalar {
     const k = rgbFrames.length;
     const { width, height } = rgbFrames[0]!;
-    const images = this.sam2.preprocess(rgbFrames.map((f) => ({ width: f.width, height: f.height, data: f.rgb })));
+    const images = this.sam2.preprocess(
+      rgbFrames.map((f) => ({ width: f.width, height: f.height, data: f.rgb })),
+    );
     const targetData = new Float32Array(k * width * height);
-    masks.forEach((m, i) => targetData.set(m, i * width * height));
+    for (const [i, m] of masks.entries()) targetData.set(m, i * width * height);
     const targets = tf.tensor3d(targetData, [k, height, width]);
     // One [SEG] prompt for every frame: [1, 256] -> [k, 1, 256].
     const promptEmbed = tf.tile(prompt.reshape([1, 1, -1]), [k, 1, 1]) as tf.Tensor3D;
@@ -43,7 +45,10 @@ export class TinySam2MaskLoss implements MaskLossModel {
 /** Creates, saves and restores the tiny SAM2 of a run. */
 export function defaultMaskModelIo(): MaskModelIo {
   return {
-    create: (seed) => new TinySam2MaskLoss(TfjsTinySam2.create({ config: 'tiny-128', seed, behaviour: { promptEveryFrame: true } })),
+    create: (seed) =>
+      new TinySam2MaskLoss(
+        TfjsTinySam2.create({ config: 'tiny-128', seed, behaviour: { promptEveryFrame: true } }),
+      ),
     load: async (dir) => new TinySam2MaskLoss(await TfjsTinySam2.load(dir)),
     save: async (model, dir) => {
       await (model as TinySam2MaskLoss).sam2.save(dir);

@@ -1,5 +1,13 @@
-import { CHARACTER_COLORS, type CharacterColor, poseAt, type SynthScenario, shotAt } from '@videoloom/data';
-import { ACTION_PHRASES, ACTIONS, type Action } from '@videoloom/data';
+import {
+  ACTION_PHRASES,
+  ACTIONS,
+  type Action,
+  CHARACTER_COLORS,
+  type CharacterColor,
+  poseAt,
+  type SynthScenario,
+  shotAt,
+} from '@videoloom/data';
 import { fillTaskPrompt, IGNORE_INDEX, labelsFromLossMask, type TaskPrompts } from '@videoloom/llm-core';
 import type { LoomBenchItem } from '@videoloom/metrics';
 import {
@@ -15,7 +23,13 @@ import type { MaskFrame, PreparedVideo } from './synth-videos.js';
 
 /** The kinds of training example (the paper's VTG and refVOS forms of LoomData, plus dense captions). */
 export type ExampleTask = 'when' | 'dense' | 'where' | 'combined-span' | 'combined-mask';
-export const EXAMPLE_TASKS: readonly ExampleTask[] = ['when', 'dense', 'where', 'combined-span', 'combined-mask'];
+export const EXAMPLE_TASKS: readonly ExampleTask[] = [
+  'when',
+  'dense',
+  'where',
+  'combined-span',
+  'combined-mask',
+];
 
 /** One sequence to train on. */
 export interface JointExample {
@@ -38,7 +52,10 @@ export interface JointExample {
 }
 
 /** `[Nf, 3]` inside / first / last targets of a frame-id span. */
-export function spanFrameTargets(frameCount: number, span: { startFrameId: number; endFrameId: number }): Float32Array {
+export function spanFrameTargets(
+  frameCount: number,
+  span: { startFrameId: number; endFrameId: number },
+): Float32Array {
   const targets = new Float32Array(frameCount * 3);
   for (let t = span.startFrameId; t <= span.endFrameId; t++) targets[t * 3] = 1;
   targets[span.startFrameId * 3 + 1] = 1;
@@ -59,14 +76,18 @@ export function frameEventTargets(scenario: SynthScenario, timeline: FrameTimeli
   const activeAt = (frameIndex: number): Set<number> => {
     const shot = shotAt(scenario, frameIndex);
     const out = new Set<number>();
-    const mark = (color: CharacterColor, segments: readonly { action: Action; startFrame: number; endFrame: number }[]) => {
+    const mark = (
+      color: CharacterColor,
+      segments: readonly { action: Action; startFrame: number; endFrame: number }[],
+    ) => {
       const segment = segments.find((s) => frameIndex >= s.startFrame && frameIndex < s.endFrame);
       if (!segment) return;
       if (!poseAt(segment as never, frameIndex).visible) return;
       out.add(COLOR_NAMES.indexOf(color) * ACTIONS.length + ACTIONS.indexOf(segment.action));
     };
     mark(scenario.main.color, shot.mainSegments);
-    shot.distractorSegments.forEach((segments, d) => mark(scenario.distractors[d]!.color, segments));
+    for (const [d, segments] of shot.distractorSegments.entries())
+      mark(scenario.distractors[d]!.color, segments);
     return out;
   };
   const frames = timeline.frames;
@@ -89,7 +110,7 @@ export class JointExampleBuilder {
   private readonly numberTokenIds: Set<number>;
 
   constructor(
-    private readonly tokenizer: TextTokenizer,
+    tokenizer: TextTokenizer,
     private readonly layout: SlowFastLayoutBuilder,
     private readonly prompts: TaskPrompts,
   ) {
@@ -103,7 +124,12 @@ export class JointExampleBuilder {
   }
 
   /** A sequence for `task` about `item` (dense captions use the video's truth instead of an item). */
-  build(video: PreparedVideo, task: ExampleTask, item: LoomBenchItem | null, pickMaskFrames: (frames: readonly MaskFrame[]) => MaskFrame[]): JointExample {
+  build(
+    video: PreparedVideo,
+    task: ExampleTask,
+    item: LoomBenchItem | null,
+    pickMaskFrames: (frames: readonly MaskFrame[]) => MaskFrame[],
+  ): JointExample {
     const timeline = video.timeline;
     if (!timeline) throw new RangeError('examples need a frame timeline (fast frames)');
     let user: string;
@@ -134,7 +160,9 @@ export class JointExampleBuilder {
         user = fillTaskPrompt(this.prompts.segment, { question });
         answer = renderSegmentationAnswer(1);
         const inSpan = span
-          ? video.maskFrames.filter((f) => f.timeSeconds >= span.startSeconds && f.timeSeconds < span.endSeconds)
+          ? video.maskFrames.filter(
+              (f) => f.timeSeconds >= span.startSeconds && f.timeSeconds < span.endSeconds,
+            )
           : [];
         maskFrames = pickMaskFrames(inSpan.length > 0 ? inSpan : video.maskFrames);
         break;
@@ -152,7 +180,10 @@ export class JointExampleBuilder {
       if (label !== IGNORE_INDEX && this.numberTokenIds.has(label)) frameIdLabelPositions.push(p);
     });
     const frameIdPositions = prompt.runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length + 1);
-    const spanTargets = span && task !== 'dense' ? spanFrameTargets(timeline.length, timeline.frameIdSpanOfSeconds(span)) : null;
+    const spanTargets =
+      span && task !== 'dense'
+        ? spanFrameTargets(timeline.length, timeline.frameIdSpanOfSeconds(span))
+        : null;
     return {
       videoId: video.videoId,
       task,

@@ -45,7 +45,12 @@ export class FrameEventHead {
   readonly weight: tf.Variable; // [D, E] (transposed linear weight)
   readonly bias: tf.Variable; // [E]
 
-  constructor(hiddenSize: number, seed: number, readonly name = 'frame_event_head', outputs = FRAME_EVENT_COUNT) {
+  constructor(
+    hiddenSize: number,
+    seed: number,
+    readonly name = 'frame_event_head',
+    outputs = FRAME_EVENT_COUNT,
+  ) {
     this.weight = tf.variable(
       tf.randomNormal([hiddenSize, outputs], 0, 1 / Math.sqrt(hiddenSize), 'float32', seed),
       true,
@@ -100,7 +105,17 @@ export function jointLoss(
   const { vision } = model.config;
   const S = vision.imageSize;
   const terms: Tensor[] = [];
-  const sums = { text: 0, frameId: 0, frameIdCount: 0, mask: 0, maskCount: 0, events: 0, eventCount: 0, span: 0, spanCount: 0 };
+  const sums = {
+    text: 0,
+    frameId: 0,
+    frameIdCount: 0,
+    mask: 0,
+    maskCount: 0,
+    events: 0,
+    eventCount: 0,
+    span: 0,
+    spanCount: 0,
+  };
   let sequences = 0;
   for (const { video, examples, frameEvents } of batch) {
     const nf = video.timeline?.length ?? 0;
@@ -127,10 +142,16 @@ export function jointLoss(
         const picked = tf.tidy(() => {
           const rowsAt = gatherRows(
             out.logits.reshape([L, V]),
-            tf.tensor1d(example.frameIdLabelPositions.map((p) => p - 1), 'int32'),
+            tf.tensor1d(
+              example.frameIdLabelPositions.map((p) => p - 1),
+              'int32',
+            ),
           );
           const targets = tf.oneHot(
-            tf.tensor1d(example.frameIdLabelPositions.map((p) => example.labels[p]!), 'int32'),
+            tf.tensor1d(
+              example.frameIdLabelPositions.map((p) => example.labels[p]!),
+              'int32',
+            ),
             V,
           );
           return tf.neg(tf.sum(tf.mul(tf.logSoftmax(rowsAt, -1), targets)));
@@ -141,7 +162,10 @@ export function jointLoss(
       const D2 = out.hidden.shape[2] as number;
       const atIds =
         example.frameIdPositions.length > 0
-          ? gatherRows(out.hidden.reshape([L, D2]), tf.tensor1d(example.frameIdPositions as number[], 'int32'))
+          ? gatherRows(
+              out.hidden.reshape([L, D2]),
+              tf.tensor1d(example.frameIdPositions as number[], 'int32'),
+            )
           : null;
       if (spanHead && atIds && example.spanTargets && weights.spanFrames > 0) {
         const targets = tf.tensor2d(example.spanTargets, [example.frameIdPositions.length, 3]);

@@ -11,9 +11,15 @@ import type { LoomBenchItem } from '@videoloom/metrics';
 import { SlowFastLayoutBuilder } from '@videoloom/slowfast';
 import type { TextTokenizer } from '@videoloom/tokenizer';
 import { EXAMPLE_TASKS, type ExampleTask, frameEventTargets, JointExampleBuilder } from './examples.js';
-import { FrameEventHead, jointLoss, type LossParts, type MaskLossModel, type VideoBatch } from './joint-loss.js';
-import type { JointTrainingConfig } from './training-config.js';
+import {
+  type FrameEventHead,
+  jointLoss,
+  type LossParts,
+  type MaskLossModel,
+  type VideoBatch,
+} from './joint-loss.js';
 import type { PreparedVideo } from './synth-videos.js';
+import type { JointTrainingConfig } from './training-config.js';
 
 /** One logged optimisation step. */
 export interface StepRecord extends LossParts {
@@ -96,7 +102,8 @@ export class JointTrainer {
       const examples = [];
       for (let e = 0; e < this.config.examplesPerVideo; e++) {
         const task = pickTask();
-        const wanted = task === 'when' ? 'when' : task === 'where' ? 'where' : task === 'dense' ? null : 'combined';
+        const wanted =
+          task === 'when' ? 'when' : task === 'where' ? 'where' : task === 'dense' ? null : 'combined';
         const candidates = wanted ? video.items.filter((i) => i.task === wanted) : [];
         const item: LoomBenchItem | null = candidates.length > 0 ? random.pick(candidates) : null;
         if (wanted && !item) continue;
@@ -123,7 +130,8 @@ export class JointTrainer {
     const started = performance.now();
     const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
     const { grads, value } = tf.variableGrads(
-      () => jointLoss(this.model, this.maskModel, this.eventHead, this.spanHead, batch, this.config.loss, parts),
+      () =>
+        jointLoss(this.model, this.maskModel, this.eventHead, this.spanHead, batch, this.config.loss, parts),
       this.variables,
     );
     value.dispose();

@@ -21,8 +21,22 @@ function microConfig(): JointTrainingConfig {
     name: 'micro',
     model: {
       ...base.model,
-      vision: { imageSize: 32, patchSize: 8, hiddenSize: 32, numLayers: 1, numHeads: 2, intermediateSize: 64 },
-      decoder: { hiddenSize: 64, numLayers: 1, numHeads: 2, numKeyValueHeads: 1, headDim: 32, intermediateSize: 128 },
+      vision: {
+        imageSize: 32,
+        patchSize: 8,
+        hiddenSize: 32,
+        numLayers: 1,
+        numHeads: 2,
+        intermediateSize: 64,
+      },
+      decoder: {
+        hiddenSize: 64,
+        numLayers: 1,
+        numHeads: 2,
+        numKeyValueHeads: 1,
+        headDim: 32,
+        intermediateSize: 128,
+      },
       fastPool: { poolSize: 2 },
     },
     sampling: { fastFrames: 8, slowFrames: 1, mllmSize: 32, maskFrames: 2 },
@@ -80,7 +94,9 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
     const history = (await readTrainerState(join(interrupted, 'checkpoint'))).history;
     const straightHistory = (await readTrainerState(join(dir, 'straight', 'checkpoint'))).history;
     expect(history.map((h) => h.step)).toEqual([1, 2, 3, 4]);
-    expect(history.map((h) => [h.total, h.gradientNorm])).toEqual(straightHistory.map((h) => [h.total, h.gradientNorm]));
+    expect(history.map((h) => [h.total, h.gradientNorm])).toEqual(
+      straightHistory.map((h) => [h.total, h.gradientNorm]),
+    );
     expect(history.every((h) => Number.isFinite(h.total) && Number.isFinite(h.text))).toBe(true);
     // The frame-id loss is logged whenever a batch has frame-id answers.
     expect(history.some((h) => Number.isFinite(h.frameId))).toBe(true);

@@ -41,7 +41,13 @@ export function renderTrainingCurves(
   const steps = Math.max(history.at(-1)?.step ?? 1, 1);
   const x = (step: number) => pad.left + ((W - pad.left - pad.right) * step) / steps;
   const window = Math.max(1, Math.round(history.length / 60));
-  const series = SERIES.map((s) => ({ ...s, values: smooth(history.map((r) => r[s.key] as number), window) }));
+  const series = SERIES.map((s) => ({
+    ...s,
+    values: smooth(
+      history.map((r) => r[s.key] as number),
+      window,
+    ),
+  }));
   const maxLoss = Math.max(1e-6, ...series.flatMap((s) => s.values.filter(Number.isFinite)));
   const yLoss = (v: number) => pad.top + (H - pad.top - pad.bottom) * (1 - v / maxLoss);
   const top = H + 20;
@@ -57,8 +63,15 @@ export function renderTrainingCurves(
     `<text x="${W - pad.right}" y="${H - pad.bottom + 15}" text-anchor="end">step ${steps}</text>`,
   ];
   series.forEach((s, i) => {
-    parts.push(polyline(history.map((r, k) => [x(r.step), yLoss(s.values[k]!)]), s.color));
-    parts.push(`<rect x="${W - pad.right + 10}" y="${pad.top + i * 18}" width="12" height="3" fill="${s.color}"/>`);
+    parts.push(
+      polyline(
+        history.map((r, k) => [x(r.step), yLoss(s.values[k]!)]),
+        s.color,
+      ),
+    );
+    parts.push(
+      `<rect x="${W - pad.right + 10}" y="${pad.top + i * 18}" width="12" height="3" fill="${s.color}"/>`,
+    );
     parts.push(`<text x="${W - pad.right + 28}" y="${pad.top + i * 18 + 5}">${s.label}</text>`);
   });
   parts.push(
@@ -67,14 +80,22 @@ export function renderTrainingCurves(
     `<line x1="${pad.left}" y1="${top + pad.top}" x2="${pad.left}" y2="${top + H - pad.bottom}" stroke="#999"/>`,
     `<text x="${pad.left - 5}" y="${top + pad.top + 4}" text-anchor="end">1.0</text>`,
     `<text x="${pad.left - 5}" y="${top + H - pad.bottom}" text-anchor="end">0</text>`,
-    polyline(validations.map((v) => [x(v.step), yMetric(v.r1At05)]), '#d62728'),
-    polyline(validations.map((v) => [x(v.step), yMetric(v.constantR1At05)]), '#555555', '6 4'),
+    polyline(
+      validations.map((v) => [x(v.step), yMetric(v.r1At05)]),
+      '#d62728',
+    ),
+    polyline(
+      validations.map((v) => [x(v.step), yMetric(v.constantR1At05)]),
+      '#555555',
+      '6 4',
+    ),
     `<rect x="${W - pad.right + 10}" y="${top + pad.top}" width="12" height="3" fill="#d62728"/>`,
     `<text x="${W - pad.right + 28}" y="${top + pad.top + 5}">model R1@0.5</text>`,
     `<rect x="${W - pad.right + 10}" y="${top + pad.top + 18}" width="12" height="3" fill="#555555"/>`,
     `<text x="${W - pad.right + 28}" y="${top + pad.top + 23}">constant span</text>`,
     ...validations.map(
-      (v) => `<circle cx="${x(v.step).toFixed(1)}" cy="${yMetric(v.r1At05).toFixed(1)}" r="2.5" fill="#d62728"/>`,
+      (v) =>
+        `<circle cx="${x(v.step).toFixed(1)}" cy="${yMetric(v.r1At05).toFixed(1)}" r="2.5" fill="#d62728"/>`,
     ),
     '</svg>',
   );

@@ -25,7 +25,11 @@ export class ProgressBar {
     } else {
       const percent = Math.floor(fraction * 100);
       // Off a TTY: a line every 10% or every 30 s, so logs show the run is alive without flooding.
-      if (percent >= this.lastPlainPercent + 10 || done >= this.total || Date.now() - this.lastPlainAt > 30_000) {
+      if (
+        percent >= this.lastPlainPercent + 10 ||
+        done >= this.total ||
+        Date.now() - this.lastPlainAt > 30_000
+      ) {
         this.lastPlainPercent = percent;
         this.lastPlainAt = Date.now();
         this.stream.write(`${line}\n`);

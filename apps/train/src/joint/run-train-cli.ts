@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { exportCheckpoint } from './checkpoint.js';
 import { selectTfjsBackend } from '@videoloom/backend';
+import { exportCheckpoint } from './checkpoint.js';
 import { TrainingDataError } from './errors.js';
 import { type MaskModelIo, runJointTraining } from './train-run.js';
 import { resolveTrainingConfig, TRAINING_PRESETS } from './training-config.js';
@@ -29,7 +29,8 @@ Options:
 function intOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new TrainingDataError(`--${name}`, `must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new TrainingDataError(`--${name}`, `must be a non-negative integer, got "${value}"`);
   return n;
 }
 

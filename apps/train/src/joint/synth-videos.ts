@@ -102,7 +102,10 @@ export async function renderVideo(
   const truth = JSON.parse(await readFile(truthPath, 'utf8')) as TruthFile;
   const scenario = generateScenario(truth.seed, undefined, videoId);
   if (scenario.frameCount !== truth.frameCount) {
-    throw new TrainingDataError(truthPath, `the generator gives ${scenario.frameCount} frames for seed ${truth.seed}, the truth says ${truth.frameCount} (generator version changed?)`);
+    throw new TrainingDataError(
+      truthPath,
+      `the generator gives ${scenario.frameCount} frames for seed ${truth.seed}, the truth says ${truth.frameCount} (generator version changed?)`,
+    );
   }
   // The written mp4 has time base 1/fps and pts = frame index; time it the same way.
   const timing = {
@@ -133,11 +136,18 @@ export async function renderVideo(
   };
   const write = (frameIndex: number, slot: number) => {
     const f = frameAt(frameIndex);
-    writeNormalisedFrame(pixels, slot, resizeRgbLikePil({ width: f.width, height: f.height, data: f.rgb }, { width: S, height: S }));
+    writeNormalisedFrame(
+      pixels,
+      slot,
+      resizeRgbLikePil({ width: f.width, height: f.height, data: f.rgb }, { width: S, height: S }),
+    );
   };
-  fast.forEach((f, i) => write(f.frameIndex, i));
-  slow.forEach((k, i) => write(k.frameIndex, fast.length + i));
-  const maskFrames = uniformFrameIndices(truth.frameCount, Math.min(sampling.maskFrames, truth.frameCount)).map((frameIndex) => {
+  for (const [i, f] of fast.entries()) write(f.frameIndex, i);
+  for (const [i, k] of slow.entries()) write(k.frameIndex, fast.length + i);
+  const maskFrames = uniformFrameIndices(
+    truth.frameCount,
+    Math.min(sampling.maskFrames, truth.frameCount),
+  ).map((frameIndex) => {
     const f = frameAt(frameIndex);
     return { frameIndex, timeSeconds: frameIndex / truth.fps, rgb: f.rgb, mask: f.mainMask };
   });
@@ -185,8 +195,8 @@ export async function prepareVideo(
   const slots = new Map<number, number[]>();
   const addSlot = (frameIndex: number, slot: number) =>
     slots.set(frameIndex, [...(slots.get(frameIndex) ?? []), slot]);
-  fast.forEach((f, i) => addSlot(f.frameIndex, i));
-  slow.forEach((k, i) => addSlot(k.frameIndex, fast.length + i));
+  for (const [i, f] of fast.entries()) addSlot(f.frameIndex, i);
+  for (const [i, k] of slow.entries()) addSlot(k.frameIndex, fast.length + i);
   const maskIndices = uniformFrameIndices(info.frameCount, Math.min(sampling.maskFrames, info.frameCount));
   const rgbByIndex = new Map<number, Uint8Array>();
   for await (const frame of source.decode(info, {
@@ -206,7 +216,9 @@ export async function prepareVideo(
     const rle = truth.masks[frameIndex];
     if (!rgb || !rle) throw new TrainingDataError(path, `frame ${frameIndex} was not decoded or has no mask`);
     const mask = decodeRle(rle, truthPath, frameIndex);
-    const timeSeconds = (info.framePts[frameIndex]! - info.framePts[0]!) * (info.timeBase.numerator / info.timeBase.denominator);
+    const timeSeconds =
+      (info.framePts[frameIndex]! - info.framePts[0]!) *
+      (info.timeBase.numerator / info.timeBase.denominator);
     return { frameIndex, timeSeconds, rgb, mask: mask.data };
   });
   return {
@@ -227,8 +239,15 @@ export async function prepareVideo(
 const CACHE_VERSION = 1;
 
 /** Where `prepareVideoCached` keeps a split's decoded videos for one sampling (a hash of it). */
-export function preparedCacheDir(split: SynthSplitIndex, sampling: FrameSampling, frames: 'render' | 'decode'): string {
-  const key = createHash('sha256').update(JSON.stringify({ CACHE_VERSION, sampling, frames })).digest('hex').slice(0, 12);
+export function preparedCacheDir(
+  split: SynthSplitIndex,
+  sampling: FrameSampling,
+  frames: 'render' | 'decode',
+): string {
+  const key = createHash('sha256')
+    .update(JSON.stringify({ CACHE_VERSION, sampling, frames }))
+    .digest('hex')
+    .slice(0, 12);
   return join(split.dir, '.prepared', key);
 }
 
@@ -248,7 +267,9 @@ export async function prepareVideoCached(
     return decodePrepared(await readFile(path), split, videoId);
   } catch {
     const video =
-      source === 'render' ? await renderVideo(split, videoId, sampling) : await prepareVideo(split, videoId, sampling, source);
+      source === 'render'
+        ? await renderVideo(split, videoId, sampling)
+        : await prepareVideo(split, videoId, sampling, source);
     await mkdir(dir, { recursive: true });
     const tmp = `${path}.tmp-${process.pid}`;
     await writeFile(tmp, encodePrepared(video));
@@ -276,7 +297,12 @@ function encodePrepared(video: PreparedVideo): Buffer {
     path: video.path,
     width: video.width,
     height: video.height,
-    timeline: video.timeline ? { frames: video.timeline.frames.map((f) => ({ ...f })), videoEndSeconds: video.timeline.videoEndSeconds } : null,
+    timeline: video.timeline
+      ? {
+          frames: video.timeline.frames.map((f) => ({ ...f })),
+          videoEndSeconds: video.timeline.videoEndSeconds,
+        }
+      : null,
     slowKeyframes: video.slowKeyframes,
     maskFrames: video.maskFrames.map((f) => ({ frameIndex: f.frameIndex, timeSeconds: f.timeSeconds })),
     pixelCount: video.mllmPixels.length,
@@ -295,7 +321,11 @@ function encodePrepared(video: PreparedVideo): Buffer {
   ]);
 }
 
-async function decodePrepared(bytes: Buffer, split: SynthSplitIndex, videoId: string): Promise<PreparedVideo> {
+async function decodePrepared(
+  bytes: Buffer,
+  split: SynthSplitIndex,
+  videoId: string,
+): Promise<PreparedVideo> {
   const metaLength = bytes.readUInt32LE(0);
   const meta = JSON.parse(bytes.subarray(4, 4 + metaLength).toString('utf8')) as PreparedMeta;
   let offset = 4 + metaLength;
@@ -310,7 +340,8 @@ async function decodePrepared(bytes: Buffer, split: SynthSplitIndex, videoId: st
     offset += meta.frameBytes;
     return { ...f, rgb, mask };
   });
-  if (offset !== bytes.length) throw new TrainingDataError(`${videoId} (cache)`, 'has a size that does not match its header');
+  if (offset !== bytes.length)
+    throw new TrainingDataError(`${videoId} (cache)`, 'has a size that does not match its header');
   const truth = JSON.parse(await readFile(join(split.dir, 'truth', `${videoId}.json`), 'utf8')) as TruthFile;
   return {
     videoId,

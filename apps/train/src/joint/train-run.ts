@@ -100,16 +100,25 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
   const resumeFrom = options.resume === false ? null : resumableCheckpoint(outDir);
   const state = resumeFrom ? await readTrainerState(resumeFrom) : null;
   if (state && JSON.stringify(state.config) !== JSON.stringify(config)) {
-    throw new Error(`${resumeFrom}: the checkpoint was trained with another config; use a new --out or the same config`);
+    throw new Error(
+      `${resumeFrom}: the checkpoint was trained with another config; use a new --out or the same config`,
+    );
   }
   const model = resumeFrom
     ? (await loadModel(resumeFrom, { weightsPath: join(resumeFrom, 'model.safetensors') })).model
     : JointTrainer.createModel(config, tokenizer);
   const maskIo = options.maskModel ?? null;
-  const maskModel = maskIo ? (resumeFrom ? await maskIo.load(join(resumeFrom, SEGMENTER_DIR)) : maskIo.create(config.seed)) : null;
-  const eventHead = config.loss.frameEvents > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1) : null;
+  const maskModel = maskIo
+    ? resumeFrom
+      ? await maskIo.load(join(resumeFrom, SEGMENTER_DIR))
+      : maskIo.create(config.seed)
+    : null;
+  const eventHead =
+    config.loss.frameEvents > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1) : null;
   const spanHead =
-    config.loss.spanFrames > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 2, 'span_head', 3) : null;
+    config.loss.spanFrames > 0
+      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 2, 'span_head', 3)
+      : null;
   const trainer = new JointTrainer(config, tokenizer, model, maskModel, eventHead, spanHead);
   const history: StepRecord[] = [...(state?.history ?? [])];
   const validations: ValidationRecord[] = [...(state?.validations ?? [])];
@@ -125,7 +134,6 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
       ...(maskIo && maskModel ? { saveMaskModel: (dir: string) => maskIo.save(maskModel, dir) } : {}),
     });
   const bar = new ProgressBar(`train ${config.name}`, config.steps, process.stderr, trainer.stepsTaken);
-  const started = Date.now();
   let stepsThisProcess = 0;
   while (trainer.stepsTaken < config.steps) {
     const record = trainer.step(trainer.batchAt(trainer.stepsTaken, train));

@@ -107,14 +107,28 @@ export type TrainingPresetName = keyof typeof TRAINING_PRESETS;
 /** A preset with overrides (e.g. from the CLI), checked. */
 export function resolveTrainingConfig(
   preset: string,
-  overrides: Partial<Pick<JointTrainingConfig, 'steps' | 'seed' | 'validateEvery' | 'checkpointEvery' | 'validationItems'>> = {},
+  overrides: Partial<
+    Pick<JointTrainingConfig, 'steps' | 'seed' | 'validateEvery' | 'checkpointEvery' | 'validationItems'>
+  > = {},
 ): JointTrainingConfig {
   const base = (TRAINING_PRESETS as Record<string, JointTrainingConfig>)[preset];
   if (!base) {
-    throw new TrainingDataError('--config', `unknown preset "${preset}"; expected one of ${Object.keys(TRAINING_PRESETS).join(', ')}`);
+    throw new TrainingDataError(
+      '--config',
+      `unknown preset "${preset}"; expected one of ${Object.keys(TRAINING_PRESETS).join(', ')}`,
+    );
   }
-  const config = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  for (const key of ['steps', 'validateEvery', 'checkpointEvery', 'videosPerStep', 'examplesPerVideo'] as const) {
+  const config = {
+    ...base,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+  for (const key of [
+    'steps',
+    'validateEvery',
+    'checkpointEvery',
+    'videosPerStep',
+    'examplesPerVideo',
+  ] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) {
       throw new TrainingDataError(`config.${key}`, `must be a positive integer, got ${config[key]}`);
     }

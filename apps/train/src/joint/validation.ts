@@ -42,7 +42,10 @@ export async function validateWhen(
   const ious: number[] = [];
   let unparsed = 0;
   const queue = videos.flatMap((video) =>
-    video.items.filter((i) => i.task === 'when').slice(0, 2).map((item) => ({ video, item })),
+    video.items
+      .filter((i) => i.task === 'when')
+      .slice(0, 2)
+      .map((item) => ({ video, item })),
   );
   for (const { video, item } of queue.slice(0, limit)) {
     const timeline = video.timeline;
@@ -94,12 +97,16 @@ export function bestConstantSpan(
       let hits = 0;
       let sum = 0;
       for (const it of items) {
-        const iou = charadesIoU([it.span[0], it.span[1]], [(a / 50) * it.durationSeconds, (b / 50) * it.durationSeconds]);
+        const iou = charadesIoU(
+          [it.span[0], it.span[1]],
+          [(a / 50) * it.durationSeconds, (b / 50) * it.durationSeconds],
+        );
         sum += iou;
         if (iou >= 0.5) hits++;
       }
       const r1 = hits / Math.max(items.length, 1);
-      if (r1 > best.r1At05) best = { start: a / 50, end: b / 50, r1At05: r1, mIoU: sum / Math.max(items.length, 1) };
+      if (r1 > best.r1At05)
+        best = { start: a / 50, end: b / 50, r1At05: r1, mIoU: sum / Math.max(items.length, 1) };
     }
   }
   return best;

@@ -5,8 +5,8 @@ import {
   type FrameTimeline,
   findSegTokens,
   parseTemporalGrounding,
-  type SlowFastLayoutConfig,
   SlowFastLayoutBuilder,
+  type SlowFastLayoutConfig,
   type SlowKeyframe,
   sampleSlowFastTensors,
 } from '@videoloom/slowfast';
@@ -157,7 +157,11 @@ export class VideoLoomPipeline {
    * Samples and encodes a video once, for any number of questions (`ask`). Holds the visual tokens
    * and, after the first `[SEG]` answer, the decoded frames; call `dispose()` when done.
    */
-  async prepare(source: VideoSource, path: string, options: AnswerOptions = {}): Promise<PreparedQuestionVideo> {
+  async prepare(
+    source: VideoSource,
+    path: string,
+    options: AnswerOptions = {},
+  ): Promise<PreparedQuestionVideo> {
     const emit = options.onEvent ?? (() => {});
     const { sampling } = this.config;
     emit({ type: 'progress', stage: 'decode', done: 0, total: 1 });
@@ -218,7 +222,9 @@ export class VideoLoomPipeline {
     if (task === 'combined') {
       const inSpan = span;
       wanted = inSpan
-        ? wanted.filter((i) => frameTimesSeconds[i]! >= inSpan.startSeconds && frameTimesSeconds[i]! < inSpan.endSeconds)
+        ? wanted.filter(
+            (i) => frameTimesSeconds[i]! >= inSpan.startSeconds && frameTimesSeconds[i]! < inSpan.endSeconds,
+          )
         : [];
     }
     const masks =
@@ -252,7 +258,9 @@ export class VideoLoomPipeline {
         rows.push(model.poolFastFrames(tokens).reshape([-1, tokens.shape[2] as number]));
       }
       if (ns > 0) {
-        const tokens = model.encodeFrames(tf.tensor4d(slow.subarray(0, ns * 3 * S * S), [ns, 3, S, S])).tokens;
+        const tokens = model.encodeFrames(
+          tf.tensor4d(slow.subarray(0, ns * 3 * S * S), [ns, 3, S, S]),
+        ).tokens;
         rows.push(tokens.reshape([-1, tokens.shape[2] as number]));
       }
       return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
@@ -328,7 +336,8 @@ export class VideoLoomPipeline {
     }));
     // The segmenter sees the wanted frames as a video of their own (positions 0..n-1).
     async function* stream() {
-      for (const [position, frameIndex] of wanted.entries()) yield { ...frames.get(frameIndex)!, frameIndex: position };
+      for (const [position, frameIndex] of wanted.entries())
+        yield { ...frames.get(frameIndex)!, frameIndex: position };
     }
     const masks: VideoLoomAnswer['masks'][number][] = [];
     let done = 0;
@@ -382,7 +391,12 @@ export class PreparedQuestionVideo {
         outputs: [{ name: 'all', frameIndices: Array.from({ length: this.info.frameCount }, (_, i) => i) }],
         ...(signal ? { signal } : {}),
       })) {
-        decoded.set(frame.frameIndex, { frameIndex: frame.frameIndex, width: frame.width, height: frame.height, data: frame.data });
+        decoded.set(frame.frameIndex, {
+          frameIndex: frame.frameIndex,
+          width: frame.width,
+          height: frame.height,
+          data: frame.data,
+        });
       }
       this.decoded = decoded;
     }
