@@ -270,6 +270,24 @@ describe('prompt content', () => {
     expect(Array.from(prompt.ids)).toEqual(tokenizer.encodeIds(prompt.text));
   });
 
+  it("questionPlacement 'before-video' puts the question first; same tokens, same answer loss", () => {
+    const first = new SlowFastLayoutBuilder(tokenizer, { questionPlacement: 'before-video' });
+    const input = { ...base, question: 'When does it jump?', answer: 'The given query happens from 2 to 5.' };
+    const before = first.build(input);
+    const after = builder.build(input);
+    expect(before.text.startsWith('<|im_start|>user\nWhen does it jump?\n<img>')).toBe(true);
+    expect(before.text).toContain('</img><|im_end|>\n<|im_start|>assistant\n');
+    expect(Array.from(before.ids)).toEqual(tokenizer.encodeIds(before.text));
+    // Same visual runs (shifted), same answer tokens under the loss mask.
+    expect(before.visualTokenCount).toBe(after.visualTokenCount);
+    const answerIds = (p: SlowFastPrompt) => Array.from(p.ids).filter((_, k) => p.lossMask![k] === 1);
+    expect(answerIds(before)).toEqual(answerIds(after));
+    for (const run of before.runs) {
+      expect(before.ids[run.start - 1]).toBe(tokenizer.specialTokenIds().imageStart);
+      expect(before.ids[run.start + run.length]).toBe(tokenizer.specialTokenIds().imageEnd);
+    }
+  });
+
   it('rejects bad configs and keyframes with typed errors', () => {
     expect(() => new SlowFastLayoutBuilder(tokenizer, { frameIdText: 'no placeholder' })).toThrow(
       LayoutInputError,
