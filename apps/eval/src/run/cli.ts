@@ -19,11 +19,11 @@ export const RUN_USAGE = `Usage: videoloom-eval run [--checkpoint DIR] (--split 
   --device D            auto | cpu | wasm | gpu | cuda
 `;
 
-function count(name: string, value: string | undefined): number | undefined {
+function count(name: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ReportInputError(`--${name}`, undefined, 'not a count', 'an integer >= 1', value);
+  if (!Number.isInteger(n) || n < min)
+    throw new ReportInputError(`--${name}`, undefined, 'not a count', `an integer >= ${min}`, value);
   return n;
 }
 
@@ -69,7 +69,7 @@ export async function runRun(
     ...(count('max-videos', values['max-videos'])
       ? { maxVideos: count('max-videos', values['max-videos']) }
       : {}),
-    examples: count('examples', values.examples) ?? 3,
+    examples: count('examples', values.examples, 0) ?? 3,
     ...(values['baseline-fit'] ? { baselineFit: values['baseline-fit'] } : {}),
     ...(values.label ? { label: values.label } : {}),
     device: values.device as string,
