@@ -1,3 +1,4 @@
+import type { PipelineEvent } from '@videoloom/llm-core';
 /**
  * The contract between the server and the model. The server never sees tensors: it hands the engine
  * a stored video's path and the question, and gets text, a time span and COCO RLE masks back.
@@ -13,21 +14,8 @@ export interface AskRequest {
   readonly question: string;
   readonly task: AskTask;
 }
-export type AnswerEvent =
-  | {
-      readonly type: 'progress';
-      readonly stage: 'decode' | 'encode' | 'generate' | 'segment';
-      readonly done: number;
-      readonly total: number;
-    }
-  | { readonly type: 'token'; readonly text: string }
-  | { readonly type: 'span'; readonly startSeconds: number; readonly endSeconds: number }
-  | {
-      readonly type: 'mask';
-      readonly frameIndex: number;
-      readonly timeSeconds: number;
-      readonly rle: { size: [number, number]; counts: string };
-    };
+/** Progress and partial results, as the VideoLoom pipeline emits them (one owner: llm-core). */
+export type AnswerEvent = PipelineEvent;
 export interface AnswerResult {
   readonly text: string;
   readonly span: { readonly startSeconds: number; readonly endSeconds: number } | null;

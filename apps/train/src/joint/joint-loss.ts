@@ -69,6 +69,25 @@ export class FrameEventHead {
   }
 }
 
+/**
+ * A video's visual tokens as a prompt consumes them: fast frames pooled, then slow keyframes, one
+ * encoder pass for both. float32 `[Nf * fastTokens + Ns * slowTokens, D]`. Differentiable (training)
+ * and used as is by validation.
+ */
+export function videoVisualTokens(model: VideoLoomModel, video: PreparedVideo): Tensor {
+  const S = model.config.vision.imageSize;
+  const nf = video.timeline?.length ?? 0;
+  const ns = video.slowKeyframes.length;
+  return tf.tidy(() => {
+    const tokens = model.encodeFrames(tf.tensor4d(video.mllmPixels, [nf + ns, 3, S, S])).tokens;
+    const [, C, D] = tokens.shape as [number, number, number];
+    const rows: Tensor[] = [];
+    if (nf > 0) rows.push(model.poolFastFrames(tokens.slice([0, 0, 0], [nf, C, D])).reshape([-1, D]));
+    if (ns > 0) rows.push(tokens.slice([nf, 0, 0], [ns, C, D]).reshape([-1, D]));
+    return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
+  });
+}
+
 /** One video of a batch: its decoded frames, its sequences and its frame-event targets. */
 export interface VideoBatch {
   readonly video: PreparedVideo;
@@ -102,8 +121,6 @@ export function jointLoss(
   weights: JointLossWeights,
   parts: LossParts,
 ): tf.Scalar {
-  const { vision } = model.config;
-  const S = vision.imageSize;
   const terms: Tensor[] = [];
   const sums = {
     text: 0,
@@ -118,17 +135,7 @@ export function jointLoss(
   };
   let sequences = 0;
   for (const { video, examples, frameEvents } of batch) {
-    const nf = video.timeline?.length ?? 0;
-    const ns = video.slowKeyframes.length;
-    const pixels = tf.tensor4d(video.mllmPixels, [nf + ns, 3, S, S]);
-    const tokens = model.encodeFrames(pixels).tokens; // [nf + ns, C, D]
-    pixels.dispose();
-    const D = tokens.shape[2] as number;
-    const C = tokens.shape[1] as number;
-    const rows: Tensor[] = [];
-    if (nf > 0) rows.push(model.poolFastFrames(tokens.slice([0, 0, 0], [nf, C, D])).reshape([-1, D]));
-    if (ns > 0) rows.push(tokens.slice([nf, 0, 0], [ns, C, D]).reshape([-1, D]));
-    const visual = rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
+    const visual = videoVisualTokens(model, video);
     for (const example of examples) {
       sequences++;
       const out = model.forward({ sequence: example.prompt, visualTokens: visual, training: true });

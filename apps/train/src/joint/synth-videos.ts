@@ -88,6 +88,20 @@ interface TruthFile extends VideoTruth {
   readonly masks: readonly CocoRle[];
 }
 
+/** The fast frames and slow keyframes a run samples from a video (slowfast's sampler). */
+function planFrames(
+  video: Parameters<typeof planSlowFastSample>[0],
+  sampling: FrameSampling,
+): { timeline: FrameTimeline | null; fast: readonly SampledFrame[]; slow: readonly SlowKeyframe[] } {
+  const plan = planSlowFastSample(video, {
+    fast: { kind: 'uniform', frameCount: Math.max(sampling.fastFrames, 1) },
+    // The sampler always plans >= 1 keyframe; configs without a slow stream drop it.
+    slowCount: Math.max(1, sampling.slowFrames),
+  });
+  const timeline = sampling.fastFrames > 0 ? plan.timeline : null;
+  return { timeline, fast: timeline?.frames ?? [], slow: plan.slowKeyframes.slice(0, sampling.slowFrames) };
+}
+
 /**
  * Renders one video's frames from the generator's scenario instead of decoding its mp4: the same
  * frames before H.264 (no process spawns: ~10x faster on a loaded machine), sampled, resized and
@@ -116,13 +130,7 @@ export async function renderVideo(
     duration: { numerator: truth.frameCount, denominator: truth.fps },
     durationSeconds: truth.frameCount / truth.fps,
   };
-  const plan = planSlowFastSample(timing, {
-    fast: { kind: 'uniform', frameCount: Math.max(sampling.fastFrames, 1) },
-    // The sampler always plans >= 1 keyframe; configs without a slow stream drop it.
-    slowCount: Math.max(1, sampling.slowFrames),
-  });
-  const fast = sampling.fastFrames > 0 ? plan.timeline.frames : [];
-  const slow = plan.slowKeyframes.slice(0, sampling.slowFrames);
+  const { timeline, fast, slow } = planFrames(timing, sampling);
   const S = sampling.mllmSize;
   const pixels = allocateImageTensor(fast.length + slow.length, S, S);
   const rendered = new Map<number, ReturnType<typeof renderFrame>>();
@@ -158,7 +166,7 @@ export async function renderVideo(
     scenario,
     width: truth.width,
     height: truth.height,
-    timeline: sampling.fastFrames > 0 ? plan.timeline : null,
+    timeline,
     slowKeyframes: slow,
     mllmPixels: pixels.data,
     maskFrames,
@@ -183,13 +191,7 @@ export async function prepareVideo(
   if (info.frameCount !== truth.frameCount) {
     throw new TrainingDataError(path, `has ${info.frameCount} frames but its truth says ${truth.frameCount}`);
   }
-  const plan = planSlowFastSample(info, {
-    fast: { kind: 'uniform', frameCount: Math.max(sampling.fastFrames, 1) },
-    // The sampler always plans >= 1 keyframe; configs without a slow stream drop it.
-    slowCount: Math.max(1, sampling.slowFrames),
-  });
-  const fast = sampling.fastFrames > 0 ? plan.timeline.frames : [];
-  const slow = plan.slowKeyframes.slice(0, sampling.slowFrames);
+  const { timeline, fast, slow } = planFrames(info, sampling);
   const S = sampling.mllmSize;
   const pixels = allocateImageTensor(fast.length + slow.length, S, S);
   const slots = new Map<number, number[]>();
@@ -228,7 +230,7 @@ export async function prepareVideo(
     scenario: generateScenario(truth.seed, undefined, videoId),
     width: info.width,
     height: info.height,
-    timeline: sampling.fastFrames > 0 ? plan.timeline : null,
+    timeline,
     slowKeyframes: slow,
     mllmPixels: pixels.data,
     maskFrames,

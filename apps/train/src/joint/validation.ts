@@ -1,7 +1,7 @@
-import { tf } from '@videoloom/backend';
 import { fillTaskPrompt, generate } from '@videoloom/llm-core';
 import { charadesIoU } from '@videoloom/metrics';
 import { parseTemporalGrounding } from '@videoloom/slowfast';
+import { videoVisualTokens } from './joint-loss.js';
 import type { JointTrainer } from './joint-trainer.js';
 import type { PreparedVideo } from './synth-videos.js';
 
@@ -13,22 +13,6 @@ export interface WhenValidation {
   readonly mIoU: number;
   /** Answers the parser could not read (scored 0). */
   readonly unparsed: number;
-}
-
-/** The visual tokens of a video for inference: float32 `[N, D]` (caller disposes). */
-export function visualTokensOf(trainer: JointTrainer, video: PreparedVideo): tf.Tensor {
-  const { model } = trainer;
-  const S = model.config.vision.imageSize;
-  const nf = video.timeline?.length ?? 0;
-  const ns = video.slowKeyframes.length;
-  return tf.tidy(() => {
-    const tokens = model.encodeFrames(tf.tensor4d(video.mllmPixels, [nf + ns, 3, S, S])).tokens;
-    const [, C, D] = tokens.shape as [number, number, number];
-    const rows: tf.Tensor[] = [];
-    if (nf > 0) rows.push(model.poolFastFrames(tokens.slice([0, 0, 0], [nf, C, D])).reshape([-1, D]));
-    if (ns > 0) rows.push(tokens.slice([nf, 0, 0], [ns, C, D]).reshape([-1, D]));
-    return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
-  });
 }
 
 /** Greedy When answers for up to `limit` val items (the first When item of each video, then the next...). */
@@ -50,7 +34,7 @@ export async function validateWhen(
   for (const { video, item } of queue.slice(0, limit)) {
     const timeline = video.timeline;
     if (!timeline || !item.span) continue;
-    const visual = visualTokensOf(trainer, video);
+    const visual = videoVisualTokens(model, video);
     const prompt = layout.build({
       fastFrames: timeline,
       slowFrames: video.slowKeyframes,
