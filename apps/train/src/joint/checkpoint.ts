@@ -32,6 +32,9 @@ export interface ValidationRecord {
   readonly unparsed: number;
   readonly items: number;
   readonly constantR1At05: number;
+  /** Absent in states written before these were recorded. */
+  readonly distinctAnswers?: number;
+  readonly spanHeadR1At05?: number | null;
 }
 
 export const CHECKPOINT_DIR = 'checkpoint';

@@ -64,6 +64,11 @@ export function spanFrameTargets(
 }
 
 const COLOR_NAMES = Object.keys(CHARACTER_COLORS) as CharacterColor[];
+/** Positions of the frame-id tokens (the token after each fast run's `</img>`), in frame-id order. */
+export function frameIdPositionsOf(prompt: SlowFastPrompt): number[] {
+  return prompt.runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length + 1);
+}
+
 /** Frame-event targets per frame: [active | begins | ended] x colour x action. */
 export const FRAME_EVENT_COUNT = 3 * COLOR_NAMES.length * ACTIONS.length;
 
@@ -179,7 +184,7 @@ export class JointExampleBuilder {
     labels.forEach((label, p) => {
       if (label !== IGNORE_INDEX && this.numberTokenIds.has(label)) frameIdLabelPositions.push(p);
     });
-    const frameIdPositions = prompt.runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length + 1);
+    const frameIdPositions = frameIdPositionsOf(prompt);
     const spanTargets =
       span && task !== 'dense'
         ? spanFrameTargets(timeline.length, timeline.frameIdSpanOfSeconds(span))

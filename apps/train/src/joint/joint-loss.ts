@@ -50,12 +50,14 @@ export class FrameEventHead {
     seed: number,
     readonly name = 'frame_event_head',
     outputs = FRAME_EVENT_COUNT,
+    /** Initial logit of every output: the labels are sparse, so starting at their prior keeps the first steps sane. */
+    priorLogit = 0,
   ) {
     this.weight = tf.variable(
       tf.randomNormal([hiddenSize, outputs], 0, 1 / Math.sqrt(hiddenSize), 'float32', seed),
       true,
     );
-    this.bias = tf.variable(tf.zeros([outputs]), true);
+    this.bias = tf.variable(tf.fill([outputs], priorLogit), true);
   }
 
   /** float32 `[n, D]` -> logits `[n, E]`. */
@@ -79,13 +81,25 @@ export function videoVisualTokens(model: VideoLoomModel, video: PreparedVideo): 
   const nf = video.timeline?.length ?? 0;
   const ns = video.slowKeyframes.length;
   return tf.tidy(() => {
-    const tokens = model.encodeFrames(tf.tensor4d(video.mllmPixels, [nf + ns, 3, S, S])).tokens;
-    const [, C, D] = tokens.shape as [number, number, number];
-    const rows: Tensor[] = [];
-    if (nf > 0) rows.push(model.poolFastFrames(tokens.slice([0, 0, 0], [nf, C, D])).reshape([-1, D]));
-    if (ns > 0) rows.push(tokens.slice([nf, 0, 0], [ns, C, D]).reshape([-1, D]));
-    return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
+    const pixels = tf.tensor4d(video.mllmPixels, [nf + ns, 3, S, S]);
+    return model.videoTokens(
+      nf > 0 ? pixels.slice([0, 0, 0, 0], [nf, 3, S, S]) : null,
+      ns > 0 ? pixels.slice([nf, 0, 0, 0], [ns, 3, S, S]) : null,
+    );
   });
+}
+
+/**
+ * Binary cross-entropy summed over a frame's labels and averaged over frames. A mean over labels
+ * would divide each label's gradient by the label count (hundreds of sparse frame events), which
+ * left the auxiliary heads at their prior.
+ */
+export function perFrameBce(targets: Tensor, logits: Tensor): tf.Scalar {
+  const frames = targets.shape[0] as number;
+  return tf.div(
+    tf.losses.sigmoidCrossEntropy(targets, logits, undefined, 0, tf.Reduction.SUM),
+    frames,
+  ) as tf.Scalar;
 }
 
 /** One video of a batch: its decoded frames, its sequences and its frame-event targets. */
@@ -176,7 +190,7 @@ export function jointLoss(
           : null;
       if (spanHead && atIds && example.spanTargets && weights.spanFrames > 0) {
         const targets = tf.tensor2d(example.spanTargets, [example.frameIdPositions.length, 3]);
-        const spanLoss = tf.losses.sigmoidCrossEntropy(targets, spanHead.apply(atIds)) as tf.Scalar;
+        const spanLoss = perFrameBce(targets, spanHead.apply(atIds));
         sums.span += spanLoss.dataSync()[0] as number;
         sums.spanCount++;
         loss = tf.add(loss, tf.mul(spanLoss, weights.spanFrames));
@@ -184,7 +198,7 @@ export function jointLoss(
       if (eventHead && atIds && weights.frameEvents > 0) {
         const logits = eventHead.apply(atIds);
         const targets = tf.tensor2d(frameEvents, [example.frameIdPositions.length, FRAME_EVENT_COUNT]);
-        const events = tf.losses.sigmoidCrossEntropy(targets, logits) as tf.Scalar;
+        const events = perFrameBce(targets, logits);
         sums.events += events.dataSync()[0] as number;
         sums.eventCount++;
         loss = tf.add(loss, tf.mul(events, weights.frameEvents));

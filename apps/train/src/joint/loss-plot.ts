@@ -74,6 +74,7 @@ export function renderTrainingCurves(
     );
     parts.push(`<text x="${W - pad.right + 28}" y="${pad.top + i * 18 + 5}">${s.label}</text>`);
   });
+  const headed = validations.filter((v) => typeof v.spanHeadR1At05 === 'number');
   parts.push(
     `<text x="${pad.left}" y="${top + 18}" font-size="14">validation: When R1@0.5 (greedy) vs best constant span</text>`,
     `<line x1="${pad.left}" y1="${top + H - pad.bottom}" x2="${W - pad.right}" y2="${top + H - pad.bottom}" stroke="#999"/>`,
@@ -89,10 +90,20 @@ export function renderTrainingCurves(
       '#555555',
       '6 4',
     ),
+    polyline(
+      headed.map((v) => [x(v.step), yMetric(v.spanHeadR1At05 as number)]),
+      '#2ca02c',
+    ),
     `<rect x="${W - pad.right + 10}" y="${top + pad.top}" width="12" height="3" fill="#d62728"/>`,
     `<text x="${W - pad.right + 28}" y="${top + pad.top + 5}">model R1@0.5</text>`,
     `<rect x="${W - pad.right + 10}" y="${top + pad.top + 18}" width="12" height="3" fill="#555555"/>`,
     `<text x="${W - pad.right + 28}" y="${top + pad.top + 23}">constant span</text>`,
+    ...(headed.length > 0
+      ? [
+          `<rect x="${W - pad.right + 10}" y="${top + pad.top + 36}" width="12" height="3" fill="#2ca02c"/>`,
+          `<text x="${W - pad.right + 28}" y="${top + pad.top + 41}">span head alone</text>`,
+        ]
+      : []),
     ...validations.map(
       (v) =>
         `<circle cx="${x(v.step).toFixed(1)}" cy="${yMetric(v.r1At05).toFixed(1)}" r="2.5" fill="#d62728"/>`,

@@ -114,10 +114,12 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
       : maskIo.create(config.seed)
     : null;
   const eventHead =
-    config.loss.frameEvents > 0 ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1) : null;
+    config.loss.frameEvents > 0
+      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1, undefined, undefined, -4)
+      : null;
   const spanHead =
     config.loss.spanFrames > 0
-      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 2, 'span_head', 3)
+      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 2, 'span_head', 3, -1.5)
       : null;
   const trainer = new JointTrainer(config, tokenizer, model, maskModel, eventHead, spanHead);
   const history: StepRecord[] = [...(state?.history ?? [])];
@@ -156,7 +158,8 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
       validations.push(record);
       log(
         `\nval @${record.step}: When R1@0.5 ${v.r1At05.toFixed(3)} (constant span ${valConstant.toFixed(3)}), ` +
-          `mIoU ${v.mIoU.toFixed(3)}, unparsed ${v.unparsed}/${v.items}`,
+          `mIoU ${v.mIoU.toFixed(3)}, unparsed ${v.unparsed}/${v.items}, ${v.distinctAnswers} distinct answers` +
+          (v.spanHeadR1At05 === null ? '' : `; span head alone R1@0.5 ${v.spanHeadR1At05.toFixed(3)}`),
       );
     }
     if (trainer.stepsTaken % config.checkpointEvery === 0 || last) await save();

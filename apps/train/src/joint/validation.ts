@@ -1,7 +1,9 @@
-import { fillTaskPrompt, generate } from '@videoloom/llm-core';
+import { tf } from '@videoloom/backend';
+import { fillTaskPrompt, gatherRows, generate } from '@videoloom/llm-core';
 import { charadesIoU } from '@videoloom/metrics';
 import { parseTemporalGrounding } from '@videoloom/slowfast';
-import { videoVisualTokens } from './joint-loss.js';
+import { frameIdPositionsOf } from './examples.js';
+import { type FrameEventHead, videoVisualTokens } from './joint-loss.js';
 import type { JointTrainer } from './joint-trainer.js';
 import type { PreparedVideo } from './synth-videos.js';
 
@@ -13,6 +15,13 @@ export interface WhenValidation {
   readonly mIoU: number;
   /** Answers the parser could not read (scored 0). */
   readonly unparsed: number;
+  /** Different answer texts among the items: 1 means the model ignores the video and the question. */
+  readonly distinctAnswers: number;
+  /**
+   * R1@0.5 of the span head read directly (the longest run of frames it marks as inside), or null
+   * without one: whether the frame states ground the question even when the text answer does not.
+   */
+  readonly spanHeadR1At05: number | null;
 }
 
 /** Greedy When answers for up to `limit` val items (the first When item of each video, then the next...). */
@@ -24,6 +33,8 @@ export async function validateWhen(
   const { tokenizer, layout, model, config } = trainer;
   const stop = tokenizer.specialTokenIds().turnEnd;
   const ious: number[] = [];
+  const headIous: number[] = [];
+  const answers = new Set<string>();
   let unparsed = 0;
   const queue = videos.flatMap((video) =>
     video.items
@@ -47,9 +58,15 @@ export async function validateWhen(
       stopTokenIds: [stop],
       decode: (ids) => tokenizer.decode(ids, { skipSpecialTokens: true }),
     });
+    if (trainer.spanHead) {
+      const span = spanFromHead(trainer.spanHead, model, prompt, visual);
+      const seconds = timeline.secondsOfFrameIdSpan(span);
+      headIous.push(charadesIoU([item.span[0], item.span[1]], [seconds.startSeconds, seconds.endSeconds]));
+    }
     visual.dispose();
     result.segEmbeddings.dispose();
     result.segHiddenStates.dispose();
+    answers.add(result.text);
     const parsed = parseTemporalGrounding(result.text, { timeline });
     if (!parsed.ok) {
       unparsed++;
@@ -65,7 +82,48 @@ export async function validateWhen(
     r1At05: ious.filter((x) => x >= 0.5).length / n,
     mIoU: ious.reduce((a, b) => a + b, 0) / n,
     unparsed,
+    distinctAnswers: answers.size,
+    spanHeadR1At05: trainer.spanHead ? headIous.filter((x) => x >= 0.5).length / n : null,
   };
+}
+
+/** The longest run of frames the span head puts inside the asked span (its most likely frame if none). */
+function spanFromHead(
+  head: FrameEventHead,
+  model: JointTrainer['model'],
+  prompt: Parameters<typeof frameIdPositionsOf>[0],
+  visual: tf.Tensor,
+): { startFrameId: number; endFrameId: number } {
+  const inside = tf.tidy(() => {
+    const out = model.forward({ sequence: prompt, visualTokens: visual });
+    const D = out.hidden.shape[2] as number;
+    const rows = gatherRows(out.hidden.reshape([-1, D]), tf.tensor1d(frameIdPositionsOf(prompt), 'int32'));
+    return head.apply(rows).slice([0, 0], [-1, 1]).reshape([-1]);
+  });
+  const logits = Array.from(inside.dataSync());
+  inside.dispose();
+  return longestMarkedRun(logits);
+}
+
+/**
+ * The span a per-frame "inside" head marks: the longest run of positive logits (the first on ties),
+ * or the single most likely frame when none is positive.
+ */
+export function longestMarkedRun(logits: readonly number[]): { startFrameId: number; endFrameId: number } {
+  let best: { startFrameId: number; endFrameId: number } | null = null;
+  let runStart = -1;
+  for (let t = 0; t <= logits.length; t++) {
+    const on = t < logits.length && (logits[t] as number) > 0;
+    if (on && runStart < 0) runStart = t;
+    if (!on && runStart >= 0) {
+      if (!best || t - 1 - runStart > best.endFrameId - best.startFrameId) {
+        best = { startFrameId: runStart, endFrameId: t - 1 };
+      }
+      runStart = -1;
+    }
+  }
+  const peak = logits.indexOf(Math.max(...logits));
+  return best ?? { startFrameId: peak, endFrameId: peak };
 }
 
 /**

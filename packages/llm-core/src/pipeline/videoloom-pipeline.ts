@@ -250,21 +250,12 @@ export class VideoLoomPipeline {
   /** float32 `[Nf * fastTokens + Ns * slowTokens, D]` from the sampled pixels. */
   private visualTokens(fast: Float32Array, slow: Float32Array, nf: number, ns: number): tf.Tensor {
     const S = this.model.config.vision.imageSize;
-    const model = this.model;
-    return tf.tidy(() => {
-      const rows: tf.Tensor[] = [];
-      if (this.config.sampling.fastFrames > 0) {
-        const tokens = model.encodeFrames(tf.tensor4d(fast, [nf, 3, S, S])).tokens;
-        rows.push(model.poolFastFrames(tokens).reshape([-1, tokens.shape[2] as number]));
-      }
-      if (ns > 0) {
-        const tokens = model.encodeFrames(
-          tf.tensor4d(slow.subarray(0, ns * 3 * S * S), [ns, 3, S, S]),
-        ).tokens;
-        rows.push(tokens.reshape([-1, tokens.shape[2] as number]));
-      }
-      return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
-    });
+    return tf.tidy(() =>
+      this.model.videoTokens(
+        this.config.sampling.fastFrames > 0 ? tf.tensor4d(fast, [nf, 3, S, S]) : null,
+        ns > 0 ? tf.tensor4d(slow.subarray(0, ns * 3 * S * S), [ns, 3, S, S]) : null,
+      ),
+    );
   }
 
   private async generateAnswer(

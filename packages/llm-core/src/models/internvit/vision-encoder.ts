@@ -51,6 +51,27 @@ export function visionParameterSpecs(c: VisionEncoderConfig): ParameterSpec[] {
   return specs;
 }
 
+/** Checkpoint name of the motion patch embedding (see `motionParameterSpecs`). */
+export const MOTION_EMBEDDING = `${EMB}.motion_embedding.weight`;
+
+/**
+ * The motion patch embedding, a VideoLoom-TS extension for models trained from scratch (InternViT has
+ * none): a second patch kernel over the difference between a fast frame and the previous one, added to
+ * the patch embedding, so every patch token sees what moved there. Pooled fast tokens otherwise carry
+ * no motion, and a small decoder struggles to recover it from frame-to-frame token differences.
+ */
+export function motionParameterSpecs(c: VisionEncoderConfig): ParameterSpec[] {
+  return [
+    {
+      name: MOTION_EMBEDDING,
+      shape: [c.hiddenSize, 3, c.patchSize, c.patchSize],
+      transposed: false,
+      group: 'vision',
+      init: 'normal',
+    },
+  ];
+}
+
 /**
  * Position embedding for a `gridHeight x gridWidth` patch grid: the trained square grid resized
  * bicubically (align_corners false); the class position is kept.
@@ -84,9 +105,16 @@ export function resizePositionEmbedding(
  * scale; the class token is dropped at the end (no final norm).
  *
  * @param pixels float32 `[n, 3, H, W]`, ImageNet-normalised, H and W multiples of patchSize
+ * @param motion float32 `[n, 3, H, W]`: each frame minus the previous one (zeros where there is none),
+ *   embedded by the motion kernel; only for models with one (`motionParameterSpecs`). @defaultValue null
  * @returns float32 `[n, (H/ps) * (W/ps), C]`, patch tokens in row-major order
  */
-export function runVisionEncoder(params: ParameterStore, c: VisionEncoderConfig, pixels: Tensor): Tensor {
+export function runVisionEncoder(
+  params: ParameterStore,
+  c: VisionEncoderConfig,
+  pixels: Tensor,
+  motion: Tensor | null = null,
+): Tensor {
   if (
     pixels.rank !== 4 ||
     pixels.shape[1] !== 3 ||
@@ -99,6 +127,13 @@ export function runVisionEncoder(params: ParameterStore, c: VisionEncoderConfig,
       `[${pixels.shape.join(', ')}]`,
     );
   }
+  if (motion && motion.shape.join() !== pixels.shape.join()) {
+    throw new TensorShapeError(
+      'motion',
+      `the pixels' shape [${pixels.shape.join(', ')}]`,
+      `[${motion.shape.join(', ')}]`,
+    );
+  }
   const [n, , height, width] = pixels.shape as [number, number, number, number];
   const ps = c.patchSize;
   const gh = height / ps;
@@ -108,13 +143,20 @@ export function runVisionEncoder(params: ParameterStore, c: VisionEncoderConfig,
   const hd = C / heads;
   return tf.tidy(() => {
     // Conv(kernel = stride = ps) as im2col + matMul: conv filters have no backprop kernel on wasm.
-    const patches = tf
-      .transpose(pixels.reshape([n, 3, gh, ps, gw, ps]), [0, 2, 4, 1, 3, 5])
-      .reshape([n * gh * gw, 3 * ps * ps]);
+    const patchesOf = (images: Tensor) =>
+      tf
+        .transpose(images.reshape([n, 3, gh, ps, gw, ps]), [0, 2, 4, 1, 3, 5])
+        .reshape([n * gh * gw, 3 * ps * ps]);
     const kernel = params.get(`${EMB}.patch_embedding.weight`).reshape([C, 3 * ps * ps]);
-    const embedded = tf
-      .add(matMul2d(patches, tf.transpose(kernel)), params.get(`${EMB}.patch_embedding.bias`))
-      .reshape([n, gh * gw, C]);
+    let flat = tf.add(
+      matMul2d(patchesOf(pixels), tf.transpose(kernel)),
+      params.get(`${EMB}.patch_embedding.bias`),
+    );
+    if (motion) {
+      const motionKernel = params.get(MOTION_EMBEDDING).reshape([C, 3 * ps * ps]);
+      flat = tf.add(flat, matMul2d(patchesOf(motion), tf.transpose(motionKernel)));
+    }
+    const embedded = flat.reshape([n, gh * gw, C]);
     const cls = tf.tile(params.get(`${EMB}.class_embedding`), [n, 1, 1]);
     const position = resizePositionEmbedding(params.get(`${EMB}.position_embedding`), gh, gw);
     let x: Tensor = tf.add(tf.concat([cls, embedded], 1), position);

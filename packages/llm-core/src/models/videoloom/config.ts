@@ -43,6 +43,12 @@ export interface VideoLoomModelConfig {
   readonly specialTokens: SpecialTokenIds;
   /** LoRA adapters on the decoder; `null` for none. @defaultValue null */
   readonly lora: LoraConfig | null;
+  /**
+   * Fast frames also embed their difference with the previous fast frame (the motion patch embedding,
+   * a VideoLoom-TS extension for tiny models trained from scratch; released checkpoints have none).
+   * @defaultValue false
+   */
+  readonly fastFrameMotion: boolean;
 }
 
 /** A config where every group may be partial; `resolveModelConfig` fills defaults. */
@@ -54,6 +60,7 @@ export interface VideoLoomModelConfigInput {
   readonly segHead?: Partial<SegHeadConfig>;
   readonly specialTokens: SpecialTokenIds;
   readonly lora?: Partial<LoraConfig> | null;
+  readonly fastFrameMotion?: boolean;
 }
 
 /** Validates a model config and fills every default. `path` (the config file) goes into errors. */
@@ -88,6 +95,7 @@ export function resolveModelConfig(input: VideoLoomModelConfigInput, path?: stri
       seg: tokenId(input.specialTokens.seg, 'specialTokens.seg', path),
     },
     lora: input.lora ? resolveLoraConfig(input.lora, path) : null,
+    fastFrameMotion: input.fastFrameMotion ?? false,
   };
 }
 
@@ -247,6 +255,7 @@ export function modelConfigFromHfJson(
             targets: lora.target_modules as LoraConfig['targets'],
           }
         : null,
+      fastFrameMotion: ours.fast_frame_motion === true,
     },
     path,
   );
@@ -293,6 +302,7 @@ export function modelConfigToHfJson(config: VideoLoomModelConfig): Json {
       fast_pool: { pool_size: config.fastPool.poolSize, operator: config.fastPool.operator },
       special_token_ids: { img_context: config.specialTokens.imgContext, seg: config.specialTokens.seg },
       seg_head: { output_size: config.segHead.outputSize },
+      ...(config.fastFrameMotion ? { fast_frame_motion: true } : {}),
       lora: config.lora
         ? {
             r: config.lora.rank,

@@ -9,7 +9,7 @@ import {
   type ParameterSpec,
   ParameterStore,
 } from '../../weights/parameter-store.js';
-import { runVisionEncoder, visionParameterSpecs } from '../internvit/vision-encoder.js';
+import { motionParameterSpecs, runVisionEncoder, visionParameterSpecs } from '../internvit/vision-encoder.js';
 import { fastPool, pixelShuffle, projectorParameterSpecs, runProjector } from '../projector/projector.js';
 import {
   decoderParameterSpecs,
@@ -28,6 +28,7 @@ import type { VocabularySubset } from './vocabulary-subset.js';
 export function modelParameterSpecs(config: VideoLoomModelConfig): ParameterSpec[] {
   return [
     ...visionParameterSpecs(config.vision),
+    ...(config.fastFrameMotion ? motionParameterSpecs(config.vision) : []),
     ...projectorParameterSpecs(config.vision.hiddenSize, config.decoder.hiddenSize),
     ...decoderParameterSpecs(config.decoder, config.lora),
     ...segHeadParameterSpecs(config.decoder.hiddenSize, config.segHead.outputSize),
@@ -120,13 +121,15 @@ export class VideoLoomModel {
   /**
    * ViT -> pixel shuffle -> mlp1 for a batch of frames (slow-frame tokens; pool them for fast frames).
    * @param pixels float32 `[n, 3, H, W]`, ImageNet-normalised
+   * @param motion float32 `[n, 3, H, W]`: each frame minus the previous fast frame, for models with
+   *   `fastFrameMotion` (`videoTokens` builds it). @defaultValue null
    */
-  encodeFrames(pixels: Tensor): FrameTokens {
+  encodeFrames(pixels: Tensor, motion: Tensor | null = null): FrameTokens {
     const { vision, projector } = this.config;
     const gh = (pixels.shape[2] as number) / vision.patchSize;
     const gw = (pixels.shape[3] as number) / vision.patchSize;
     const tokens = tf.tidy(() => {
-      const patches = runVisionEncoder(this.params, vision, pixels);
+      const patches = runVisionEncoder(this.params, vision, pixels, motion);
       return runProjector(this.params, projector, pixelShuffle(patches, gh, gw));
     });
     return { tokens };
@@ -138,6 +141,39 @@ export class VideoLoomModel {
    */
   poolFastFrames(tokens: Tensor): Tensor {
     return fastPool(tokens, this.config.fastPool);
+  }
+
+  /**
+   * A video's visual tokens in prompt order: the fast frames pooled, then the slow keyframes whole, from
+   * one encoder pass. With `fastFrameMotion`, fast frame t also embeds its difference with frame t-1
+   * (zero for the first frame and for keyframes).
+   * @param fast float32 `[nf, 3, S, S]` in frame-id order, or null without a fast stream
+   * @param slow float32 `[ns, 3, S, S]`, or null without keyframes
+   * @returns float32 `[nf * fastTokens + ns * slowTokens, D]`
+   */
+  videoTokens(fast: Tensor | null, slow: Tensor | null): Tensor {
+    const nf = fast?.shape[0] ?? 0;
+    const ns = slow?.shape[0] ?? 0;
+    if (nf + ns === 0) throw new TensorShapeError('fast, slow', 'at least one frame', 'no frames');
+    return tf.tidy(() => {
+      const pixels = fast && slow ? tf.concat([fast, slow], 0) : (fast ?? slow)!;
+      let motion: Tensor | null = null;
+      if (this.config.fastFrameMotion) {
+        const parts: Tensor[] = [];
+        if (fast) {
+          const previous = nf > 1 ? tf.concat([fast.slice(0, 1), fast.slice(0, nf - 1)], 0) : fast;
+          parts.push(tf.sub(fast, previous));
+        }
+        if (slow) parts.push(tf.zerosLike(slow));
+        motion = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+      }
+      const tokens = this.encodeFrames(pixels, motion).tokens;
+      const [, C, D] = tokens.shape as [number, number, number];
+      const rows: Tensor[] = [];
+      if (nf > 0) rows.push(this.poolFastFrames(tokens.slice([0, 0, 0], [nf, C, D])).reshape([-1, D]));
+      if (ns > 0) rows.push(tokens.slice([nf, 0, 0], [ns, C, D]).reshape([-1, D]));
+      return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
+    });
   }
 
   /** Embeddings with visual tokens substituted: float32 `[1, L, D]`. */
