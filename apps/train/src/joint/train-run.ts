@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModel } from '@videoloom/llm-core';
-import { charadesIoU } from '@videoloom/metrics';
 import { loadTokenizer, type TextTokenizer } from '@videoloom/tokenizer';
 import { FfmpegVideoSource } from '@videoloom/video-io';
 import {
@@ -18,7 +17,7 @@ import { renderTrainingCurves } from './loss-plot.js';
 import { formatSeconds, ProgressBar } from './progress-bar.js';
 import { type PreparedVideo, prepareVideoCached, readSynthSplit } from './synth-videos.js';
 import type { JointTrainingConfig } from './training-config.js';
-import { bestConstantSpan, validateWhen } from './validation.js';
+import { bestConstantSpan, constantSpanR1At05, validateWhen, whenValidationItems } from './validation.js';
 
 /** How the mask model is made, saved and restored (sam2-bridge's trainable tiny SAM2 in the CLI). */
 export interface MaskModelIo {
@@ -91,10 +90,11 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
         .map((i) => ({ span: i.span as [number, number], durationSeconds: v.truth.durationSeconds })),
     ),
   );
-  const valConstant = bestConstantSpanOn(val, constantSpan);
+  // Scored on exactly the items validation decodes, so the two figures compare.
+  const valConstant = constantSpanR1At05(whenValidationItems(val, config.validationItems), constantSpan);
   log(
     `best constant span (fit on train): [${constantSpan.start.toFixed(2)}, ${constantSpan.end.toFixed(2)}] of the video; ` +
-      `R1@0.5 train ${constantSpan.r1At05.toFixed(3)}, val ${valConstant.toFixed(3)}`,
+      `R1@0.5 train ${constantSpan.r1At05.toFixed(3)}, validation items ${valConstant.toFixed(3)}`,
   );
 
   const resumeFrom = options.resume === false ? null : resumableCheckpoint(outDir);
@@ -181,19 +181,4 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
     constantSpan,
     trainSeconds,
   };
-}
-
-/** R1@0.5 of a fixed constant span (fractions of duration) on a split's When items. */
-function bestConstantSpanOn(videos: readonly PreparedVideo[], span: { start: number; end: number }): number {
-  let hits = 0;
-  let n = 0;
-  for (const v of videos) {
-    for (const item of v.items) {
-      if (item.task !== 'when' || !item.span) continue;
-      const d = v.truth.durationSeconds;
-      if (charadesIoU([item.span[0], item.span[1]], [span.start * d, span.end * d]) >= 0.5) hits++;
-      n++;
-    }
-  }
-  return hits / Math.max(n, 1);
 }

@@ -24,7 +24,40 @@ export interface WhenValidation {
   readonly spanHeadR1At05: number | null;
 }
 
-/** Greedy When answers for up to `limit` val items (the first When item of each video, then the next...). */
+/** A When item with its video. */
+export interface WhenValidationItem {
+  readonly video: PreparedVideo;
+  readonly item: PreparedVideo['items'][number] & { readonly span: readonly [number, number] };
+}
+
+/**
+ * The When items validation scores: `limit` of them evenly spaced over all the videos' When items, so
+ * they cover every part of a video (a video's first items are all about its opening, and a constant
+ * "start of the video" answer scored well on them).
+ */
+export function whenValidationItems(videos: readonly PreparedVideo[], limit: number): WhenValidationItem[] {
+  const all = videos.flatMap((video) =>
+    video.items
+      .filter((i) => i.task === 'when' && i.span && video.timeline)
+      .map((item) => ({ video, item: item as WhenValidationItem['item'] })),
+  );
+  if (all.length <= limit) return all;
+  return Array.from({ length: limit }, (_, k) => all[Math.floor(((k + 0.5) * all.length) / limit)]!);
+}
+
+/** R1@0.5 of a constant span (fractions of each video's duration) on these items. */
+export function constantSpanR1At05(
+  items: readonly WhenValidationItem[],
+  span: { readonly start: number; readonly end: number },
+): number {
+  const hits = items.filter(({ video, item }) => {
+    const d = video.truth.durationSeconds;
+    return charadesIoU([item.span[0], item.span[1]], [span.start * d, span.end * d]) >= 0.5;
+  }).length;
+  return hits / Math.max(items.length, 1);
+}
+
+/** Greedy When answers on `whenValidationItems(videos, limit)`. */
 export async function validateWhen(
   trainer: JointTrainer,
   videos: readonly PreparedVideo[],
@@ -36,15 +69,8 @@ export async function validateWhen(
   const headIous: number[] = [];
   const answers = new Set<string>();
   let unparsed = 0;
-  const queue = videos.flatMap((video) =>
-    video.items
-      .filter((i) => i.task === 'when')
-      .slice(0, 2)
-      .map((item) => ({ video, item })),
-  );
-  for (const { video, item } of queue.slice(0, limit)) {
-    const timeline = video.timeline;
-    if (!timeline || !item.span) continue;
+  for (const { video, item } of whenValidationItems(videos, limit)) {
+    const timeline = video.timeline!;
     const visual = videoVisualTokens(model, video);
     const prompt = layout.build({
       fastFrames: timeline,
