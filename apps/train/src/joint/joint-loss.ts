@@ -31,7 +31,7 @@ export interface JointLossWeights {
   readonly text: number;
   /** Mask loss (its BCE/Dice mix is the mask model's). @defaultValue 1 */
   readonly mask: number;
-  /** Frame-event auxiliary BCE on the frame-id positions; 0 turns the head off. @defaultValue 1 */
+  /** Frame-event auxiliary BCE on the frame-id positions (summed over labels); 0 turns the head off. @defaultValue 0.2 */
   readonly frameEvents: number;
   /** Question-aware span BCE (inside / first / last) on the frame-id positions; 0 turns it off. @defaultValue 1 */
   readonly spanFrames: number;
