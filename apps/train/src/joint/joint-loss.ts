@@ -44,15 +44,22 @@ export interface JointLossWeights {
 export class FrameEventHead {
   readonly weight: tf.Variable; // [D, E] (transposed linear weight)
   readonly bias: tf.Variable; // [E]
+  /** Its prefix in checkpoints. */
+  readonly name: string;
 
   constructor(
     hiddenSize: number,
     seed: number,
-    readonly name = 'frame_event_head',
-    outputs = FRAME_EVENT_COUNT,
-    /** Initial logit of every output: the labels are sparse, so starting at their prior keeps the first steps sane. */
-    priorLogit = 0,
+    options: {
+      readonly name?: string;
+      /** Logits per frame. @defaultValue FRAME_EVENT_COUNT */
+      readonly outputs?: number;
+      /** Initial logit of every output: the labels are sparse, so starting at their prior keeps the first steps sane. */
+      readonly priorLogit?: number;
+    } = {},
   ) {
+    const { name = 'frame_event_head', outputs = FRAME_EVENT_COUNT, priorLogit = 0 } = options;
+    this.name = name;
     this.weight = tf.variable(
       tf.randomNormal([hiddenSize, outputs], 0, 1 / Math.sqrt(hiddenSize), 'float32', seed),
       true,

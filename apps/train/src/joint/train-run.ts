@@ -115,11 +115,15 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
     : null;
   const eventHead =
     config.loss.frameEvents > 0
-      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1, undefined, undefined, -4)
+      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 1, { priorLogit: -4 })
       : null;
   const spanHead =
     config.loss.spanFrames > 0
-      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 2, 'span_head', 3, -1.5)
+      ? new FrameEventHead(model.config.decoder.hiddenSize, config.seed + 2, {
+          name: 'span_head',
+          outputs: 3,
+          priorLogit: -1.5,
+        })
       : null;
   const trainer = new JointTrainer(config, tokenizer, model, maskModel, eventHead, spanHead);
   const history: StepRecord[] = [...(state?.history ?? [])];
