@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { countOption } from '../count-option.js';
 import { buildAblationTable, formatAblationText, parseRunArgument, writeAblation } from './ablation.js';
 import type { ReportModelInput } from './loombench-report.js';
 import { ReportInputError } from './report-input-error.js';
@@ -53,20 +54,6 @@ export function parsePredArgument(text: string): ReportModelInput {
   return { label: basename(text, extname(text)), path: text };
 }
 
-function positiveInteger(argument: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min)
-    throw new ReportInputError(
-      argument,
-      undefined,
-      'not a usable count',
-      `an integer >= ${min}`,
-      JSON.stringify(text),
-    );
-  return n;
-}
-
 /** Runs `videoloom-eval report …`; returns the exit code (typed errors are thrown). */
 export async function runReport(
   argv: readonly string[],
@@ -105,9 +92,9 @@ export async function runReport(
     preds: (values.pred as string[]).map(parsePredArgument),
     videos: values.videos as string,
     out: values.out as string,
-    examples: positiveInteger('--examples', values.examples, 3, 0),
-    framesPerExample: positiveInteger('--frames', values.frames, 6, 1),
-    tileHeight: positiveInteger('--tile-height', values['tile-height'], 144, 8),
+    examples: countOption('--examples', values.examples, 0) ?? 3,
+    framesPerExample: countOption('--frames', values.frames, 1) ?? 6,
+    tileHeight: countOption('--tile-height', values['tile-height'], 8) ?? 144,
     ...(values['baseline-fit'] ? { baselineFit: values['baseline-fit'] } : {}),
     ...(values['baseline-fit-videos'] ? { baselineFitVideos: values['baseline-fit-videos'] } : {}),
     ...(values.quiet ? {} : { onProgress: (m: string) => err(`${m}...\n`) }),

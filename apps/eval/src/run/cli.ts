@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSynthSplit } from '@videoloom/data';
 import { bundledTinyCheckpointDir } from '@videoloom/llm-core';
-import { ReportInputError } from '../report/report-input-error.js';
+import { countOption } from '../count-option.js';
 import { runLoomBench } from './run-loombench.js';
 
 export const RUN_USAGE = `Usage: videoloom-eval run [--checkpoint DIR] (--split DIR | --synth-test N) --out DIR [options]
@@ -18,14 +18,6 @@ export const RUN_USAGE = `Usage: videoloom-eval run [--checkpoint DIR] (--split 
   --label NAME          model row label (default VideoLoom)
   --device D            auto | cpu | wasm | gpu | cuda
 `;
-
-function count(name: string, value: string | undefined, min = 1): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new ReportInputError(`--${name}`, undefined, 'not a count', `an integer >= ${min}`, value);
-  return n;
-}
 
 export async function runRun(
   argv: readonly string[],
@@ -56,7 +48,8 @@ export async function runRun(
     return 2;
   }
   let split = values.split;
-  const synthCount = count('synth-test', values['synth-test']);
+  const synthCount = countOption('--synth-test', values['synth-test'], 1);
+  const maxVideos = countOption('--max-videos', values['max-videos'], 1);
   if (!split && synthCount) {
     split = join(values.out, 'split');
     // Resumable: videos already written are kept.
@@ -66,10 +59,8 @@ export async function runRun(
     checkpoint: values.checkpoint ?? bundledTinyCheckpointDir(),
     split: split as string,
     out: values.out,
-    ...(count('max-videos', values['max-videos'])
-      ? { maxVideos: count('max-videos', values['max-videos']) }
-      : {}),
-    examples: count('examples', values.examples, 0) ?? 3,
+    ...(maxVideos ? { maxVideos } : {}),
+    examples: countOption('--examples', values.examples, 0) ?? 3,
     ...(values['baseline-fit'] ? { baselineFit: values['baseline-fit'] } : {}),
     ...(values.label ? { label: values.label } : {}),
     device: values.device as string,
