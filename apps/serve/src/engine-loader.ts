@@ -43,16 +43,13 @@ export const loadDefaultEngine: EngineLoader = (options) => {
         signal,
         ...(onEvent ? { onEvent } : {}),
       });
+      // The HTTP answer leaves out the span's frame ids and the per-frame times.
       return {
         text: answer.text,
         span: answer.span
           ? { startSeconds: answer.span.startSeconds, endSeconds: answer.span.endSeconds }
           : null,
-        masks: answer.masks.map((m) => ({
-          frameIndex: m.frameIndex,
-          timeSeconds: m.timeSeconds,
-          rle: m.rle,
-        })),
+        masks: answer.masks,
         video: answer.video,
       };
     },

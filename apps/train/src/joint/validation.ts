@@ -1,7 +1,7 @@
 import { tf } from '@videoloom/backend';
 import { fillTaskPrompt, gatherRows, generate } from '@videoloom/llm-core';
 import { charadesIoU } from '@videoloom/metrics';
-import { parseTemporalGrounding } from '@videoloom/slowfast';
+import { parseTemporalGrounding, type SlowFastPrompt } from '@videoloom/slowfast';
 import { frameIdPositionsOf } from './examples.js';
 import { type FrameEventHead, videoVisualTokens } from './joint-loss.js';
 import type { JointTrainer } from './joint-trainer.js';
@@ -117,7 +117,7 @@ export async function validateWhen(
 function spanFromHead(
   head: FrameEventHead,
   model: JointTrainer['model'],
-  prompt: Parameters<typeof frameIdPositionsOf>[0],
+  prompt: SlowFastPrompt,
   visual: tf.Tensor,
 ): { startFrameId: number; endFrameId: number } {
   const inside = tf.tidy(() => {
