@@ -101,10 +101,11 @@ export class ChatClient {
   /** Waits for this client's next free request slot (slots are handed out in call order). */
   private async takeSlot(): Promise<void> {
     if (this.intervalMs === 0) return;
-    const now = Date.now();
-    const slot = Math.max(now, this.nextSlot);
+    // Monotonic, sub-millisecond clock; timers may fire a fraction of a millisecond early, so wait
+    // until the slot has really come.
+    const slot = Math.max(performance.now(), this.nextSlot);
     this.nextSlot = slot + this.intervalMs;
-    if (slot > now) await sleep(slot - now);
+    while (performance.now() < slot) await sleep(Math.ceil(slot - performance.now()));
   }
 
   /** Sends `messages` and returns the first choice's text. */
