@@ -3,7 +3,7 @@
  * counts, loss weights, task mix). Diagnostics for the When work; not part of CI.
  *
  *   npx tsx experiments/joint-overrides.ts NAME '{"preset":"slowfast","steps":300,"loss":{"frameEvents":0.2}}' \
- *     --train DIR --val DIR --out DIR [--mask]
+ *     --train DIR --val DIR --out DIR [--mask] [--init CHECKPOINT_DIR]
  *
  * Override keys: preset, steps, validateEvery, model (fastPool, fastFrameMotion), sampling, layout,
  * taskMix, loss, optimizer, maxTrain (default 800). Validation uses 40 val videos.
@@ -22,6 +22,7 @@ const { values, positionals } = parseArgs({
     val: { type: 'string' },
     out: { type: 'string' },
     mask: { type: 'boolean', default: false },
+    init: { type: 'string' },
   },
 });
 const [name, json = '{}'] = positionals;
@@ -55,5 +56,6 @@ const summary = await runJointTraining({
   outDir: values.out,
   tokenizerDir: tinyTokenizerDir(),
   maskModel: values.mask ? defaultMaskModelIo() : null,
+  ...(values.init ? { initFrom: values.init } : {}),
 });
 process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -14,7 +14,8 @@
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { ACTIONS, CHARACTER_COLORS } from '@videoloom/data';
-import { type ParameterGroup, resolveModelConfig, VideoLoomModel } from '@videoloom/llm-core';
+import { type ParameterGroup, resolveModelConfig, saveModel, VideoLoomModel } from '@videoloom/llm-core';
+import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
 import { frameEventTargets } from '../src/joint/examples.js';
 import { type PreparedVideo, prepareVideoCached, readSynthSplit } from '../src/joint/synth-videos.js';
 import { TRAINING_PRESETS } from '../src/joint/training-config.js';
@@ -24,11 +25,17 @@ const { values } = parseArgs({
     train: { type: 'string' },
     val: { type: 'string' },
     pool: { type: 'string', default: 'avg' },
+    'pool-size': { type: 'string', default: '4' },
+    'vision-hidden': { type: 'string' },
+    'vision-layers': { type: 'string' },
     motion: { type: 'boolean', default: false },
     steps: { type: 'string', default: '300' },
     lr: { type: 'string', default: '0.002' },
     actions: { type: 'string', default: 'main' },
     trivial: { type: 'boolean', default: false },
+    'colour-only': { type: 'boolean', default: false },
+    save: { type: 'string' },
+    'train-videos': { type: 'string', default: '400' },
   },
 });
 if (!values.train || !values.val) {
@@ -44,12 +51,20 @@ const perColour = values.actions === 'per-colour';
 /** Action slots per frame: one per colour, or the main character's only. */
 const slots = perColour ? C : 1;
 const S = base.sampling.mllmSize;
+const tokenizer = loadTokenizer(tinyTokenizerDir());
+const specialIds = tokenizer.specialTokenIds();
 const config = resolveModelConfig({
   ...base.model,
-  fastPool: { poolSize: 4, operator: values.pool as 'avg' | 'max' },
+  vision: {
+    ...base.model.vision,
+    ...(values['vision-hidden'] ? { hiddenSize: Number(values['vision-hidden']) } : {}),
+    ...(values['vision-layers'] ? { numLayers: Number(values['vision-layers']) } : {}),
+  },
+  fastPool: { poolSize: Number(values['pool-size']), operator: values.pool as 'avg' | 'max' },
   fastFrameMotion: values.motion,
-  decoder: { ...base.model.decoder, vocabSize: 16 },
-  specialTokens: { imgContext: 1, seg: 2 },
+  // The joint run's vocabulary, so a saved probe initialises a joint run's model tensor for tensor.
+  decoder: { ...base.model.decoder, vocabSize: tokenizer.vocabSize },
+  specialTokens: { imgContext: specialIds.imageContext, seg: specialIds.segmentation },
 });
 const model = VideoLoomModel.create(config, { seed: 1 });
 
@@ -98,9 +113,12 @@ async function load(dir: string, count: number, source: 'render' | undefined): P
 }
 
 // Training frames are rendered from the generator (as training does); validation decodes the mp4s.
-const train = await load(values.train, 400, 'render');
+const train = await load(values.train, Number(values['train-videos']), 'render');
 const val = await load(values.val, 40, undefined);
-const D = config.decoder.hiddenSize;
+/** Tokens per fast frame after pixel shuffle and pooling, concatenated into one frame feature. */
+const tokensPerFrame =
+  (config.vision.imageSize / config.vision.patchSize / 2 / config.fastPool.poolSize) ** 2;
+const D = config.decoder.hiddenSize * tokensPerFrame;
 const outputs = C + slots * (A + 1);
 const w1 = tf.variable(tf.randomNormal([3 * D, 128], 0, 1 / Math.sqrt(3 * D), 'float32', 11));
 const b1 = tf.variable(tf.zeros([128]));
@@ -113,7 +131,7 @@ const variables = [...model.setTrainable(groups), w1, b1, w2, b2];
 function logitsOf(item: Labelled): tf.Tensor2D {
   const nf = item.frames;
   const pixels = tf.tensor4d(item.video.mllmPixels.subarray(0, nf * 3 * S * S), [nf, 3, S, S]);
-  const tokens = model.videoTokens(pixels, null);
+  const tokens = model.videoTokens(pixels, null).reshape([nf, D]);
   const previous = tf.concat([tokens.slice([0, 0], [1, D]), tokens.slice([0, 0], [nf - 1, D])]);
   const next = tf.concat([tokens.slice([1, 0], [nf - 1, D]), tokens.slice([nf - 1, 0], [1, D])]);
   const hidden = tf.relu(tf.add(tf.matMul(tf.concat([previous, tokens, next], 1), w1), b1));
@@ -133,7 +151,7 @@ function lossOf(item: Labelled): tf.Scalar {
     ),
     nf,
   );
-  if (values.trivial) return colourLoss as tf.Scalar;
+  if (values.trivial || values['colour-only']) return colourLoss as tf.Scalar;
   const actionLoss = tf.losses.softmaxCrossEntropy(
     tf.oneHot(tf.tensor1d(item.actions, 'int32'), A + 1),
     logits.slice([0, C], [nf, slots * (A + 1)]).reshape([nf * slots, A + 1]),
@@ -188,4 +206,5 @@ for (let step = 0; step < steps; step++) {
     process.stdout.write(`step ${step} loss ${(await loss.data())[0]!.toFixed(3)}${accuracy} ${seconds}s\n`);
   }
   loss.dispose();
+  if (values.save && (last || (step > 0 && step % 500 === 0))) await saveModel(model, values.save);
 }

@@ -111,6 +111,7 @@ export {
 } from './training/trainer.js';
 export {
   canonicalTensorName,
+  initializeFromCheckpoint,
   type LoadedModel,
   type LoadModelOptions,
   type LoadProgressEvent,
@@ -118,6 +119,7 @@ export {
   type SaveModelOptions,
   saveModel,
   VOCABULARY_SUBSET_TENSOR,
+  type WeightInitialization,
 } from './weights/checkpoint-io.js';
 export {
   bfloat16ToFloat32,

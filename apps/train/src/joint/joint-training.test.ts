@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectTfjsBackend } from '@videoloom/backend';
 import { writeSynthSplit } from '@videoloom/data';
-import { VideoLoomPipeline } from '@videoloom/llm-core';
+import { SafetensorsCheckpoint, VideoLoomPipeline } from '@videoloom/llm-core';
 import { Sam2Bridge } from '@videoloom/sam2-bridge';
 import { tinyTokenizerDir } from '@videoloom/tokenizer';
 import { FfmpegVideoSource } from '@videoloom/video-io';
@@ -54,7 +54,10 @@ function microConfig(): JointTrainingConfig {
 describe('joint training on LoomBench-Synth (micro model)', () => {
   let dir: string;
   const config = microConfig();
-  const run = (outDir: string, extra: { stopAfterSteps?: number } = {}) =>
+  const run = (
+    outDir: string,
+    extra: { stopAfterSteps?: number; initFrom?: string; config?: JointTrainingConfig } = {},
+  ) =>
     runJointTraining({
       config,
       trainDir: join(dir, 'train'),
@@ -104,6 +107,35 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
     expect(svg).toContain('<polyline');
     expect(svg).toContain('frame-id CE');
   }, 300_000);
+
+  it('a run initialised from a checkpoint starts from its weights; tensors it lacks stay fresh', async () => {
+    const from = join(dir, 'straight', 'checkpoint');
+    // Learning rate 0: the weights written after one step are the ones the run started from.
+    const frozen: JointTrainingConfig = {
+      ...config,
+      model: { ...config.model, fastFrameMotion: true },
+      optimizer: { ...config.optimizer, learningRate: 0 },
+      steps: 1,
+    };
+    const summary = await run(join(dir, 'initialised'), { initFrom: from, config: frozen });
+    expect(summary?.initializedFrom).toBe(from);
+    const source = await SafetensorsCheckpoint.open(join(from, 'model.safetensors'));
+    const started = await SafetensorsCheckpoint.open(
+      join(dir, 'initialised', 'checkpoint', 'model.safetensors'),
+    );
+    const motion = 'vision_model.embeddings.motion_embedding.weight';
+    expect([...started.entries.keys()].filter((n) => !source.entries.has(n))).toEqual([motion]);
+    for (const name of source.entries.keys()) {
+      expect(Array.from((await started.read(name)).data), name).toEqual(
+        Array.from((await source.read(name)).data),
+      );
+    }
+    const sam2 = (run: string) => readFileSync(join(dir, run, 'checkpoint', 'sam2', 'tiny_sam2.safetensors'));
+    expect(sam2('initialised').equals(sam2('straight'))).toBe(true);
+    await expect(run(join(dir, 'no-weights'), { initFrom: join(dir, 'val') })).rejects.toThrow(
+      /--init: .* has no model.safetensors/,
+    );
+  }, 120_000);
 
   it.fails('known issue: the tiny SAM2 image encoder does not resume bit-exactly yet', () => {
     const a = readFileSync(join(dir, 'straight', 'checkpoint', 'sam2', 'tiny_sam2.safetensors'));

@@ -21,6 +21,8 @@ Options:
   --max-val-videos N
   --no-mask             train without the SAM2 mask loss
   --no-resume           start over even if OUT/checkpoint exists
+  --init DIR            start a fresh run from a checkpoint folder's weights (exported, or another
+                        run's checkpoint/); tensors it lacks keep their initialisation
   --prepare-only        decode and cache the splits' frames, then exit
   --export DIR          at the end, copy the checkpoint's inference files (no optimiser state) to DIR
   --device D            auto | wasm | cpu | tfjs-node | tfjs-node-gpu
@@ -54,6 +56,7 @@ export async function runTrainCli(
       'max-val-videos': { type: 'string' },
       'no-mask': { type: 'boolean', default: false },
       'no-resume': { type: 'boolean', default: false },
+      init: { type: 'string' },
       'prepare-only': { type: 'boolean', default: false },
       export: { type: 'string' },
       device: { type: 'string', default: 'auto' },
@@ -84,6 +87,7 @@ export async function runTrainCli(
     maxTrainVideos: intOption('max-train-videos', values['max-train-videos']),
     maxValVideos: intOption('max-val-videos', values['max-val-videos']),
     resume: !values['no-resume'],
+    ...(values.init ? { initFrom: values.init } : {}),
     maskModel: values['no-mask'] ? null : defaults.maskModel(),
     prepareOnly: values['prepare-only'],
   });

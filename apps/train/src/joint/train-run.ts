@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModel } from '@videoloom/llm-core';
+import { initializeFromCheckpoint, loadModel } from '@videoloom/llm-core';
 import { loadTokenizer, type TextTokenizer } from '@videoloom/tokenizer';
 import { FfmpegVideoSource } from '@videoloom/video-io';
 import {
@@ -11,6 +12,7 @@ import {
   saveCheckpoint,
   type ValidationRecord,
 } from './checkpoint.js';
+import { TrainingDataError } from './errors.js';
 import { FrameEventHead, type MaskLossModel } from './joint-loss.js';
 import { JointTrainer, type StepRecord } from './joint-trainer.js';
 import { renderTrainingCurves } from './loss-plot.js';
@@ -37,6 +39,13 @@ export interface JointRunOptions {
   /** Use only the first N train videos. @defaultValue all */
   readonly maxTrainVideos?: number;
   readonly maxValVideos?: number;
+  /**
+   * A fresh run starts from this checkpoint folder's weights (an exported checkpoint or a run's
+   * `checkpoint/`): the MLLM tensor by tensor (tensors the folder lacks keep their initialisation), and
+   * its SAM2 when the run trains masks and the folder has one. The optimiser and the auxiliary heads
+   * start fresh. A resumed run ignores it: its own checkpoint holds the weights. @defaultValue none
+   */
+  readonly initFrom?: string;
   /** Continue from the run folder's checkpoint when there is one. @defaultValue true */
   readonly resume?: boolean;
   /** Stop after this many steps of this process (for tests of resume). @defaultValue no limit */
@@ -53,6 +62,8 @@ export interface JointRunSummary {
   readonly lastValidation: ValidationRecord | null;
   readonly constantSpan: { start: number; end: number; r1At05: number; mIoU: number };
   readonly trainSeconds: number;
+  /** `initFrom` when this process started the run from it; null for a run from scratch or a resume. */
+  readonly initializedFrom: string | null;
 }
 
 async function prepareAll(
@@ -104,13 +115,30 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
       `${resumeFrom}: the checkpoint was trained with another config; use a new --out or the same config`,
     );
   }
+  const initFrom = resumeFrom ? null : (options.initFrom ?? null);
   const model = resumeFrom
     ? (await loadModel(resumeFrom, { weightsPath: join(resumeFrom, 'model.safetensors') })).model
     : JointTrainer.createModel(config, tokenizer);
+  if (initFrom) {
+    const weights = join(initFrom, 'model.safetensors');
+    if (!existsSync(weights)) {
+      model.dispose();
+      throw new TrainingDataError(
+        '--init',
+        `${initFrom} has no model.safetensors: expected a checkpoint folder`,
+      );
+    }
+    const init = await initializeFromCheckpoint(model, weights);
+    log(
+      `initialised ${init.loaded.length} of ${model.params.names().length} MLLM tensors from ${weights}` +
+        (init.kept.length > 0 ? `; fresh: ${init.kept.join(', ')}` : ''),
+    );
+  }
   const maskIo = options.maskModel ?? null;
+  const maskFrom = resumeFrom ?? (initFrom && existsSync(join(initFrom, SEGMENTER_DIR)) ? initFrom : null);
   const maskModel = maskIo
-    ? resumeFrom
-      ? await maskIo.load(join(resumeFrom, SEGMENTER_DIR))
+    ? maskFrom
+      ? await maskIo.load(join(maskFrom, SEGMENTER_DIR))
       : maskIo.create(config.seed)
     : null;
   const eventHead =
@@ -184,5 +212,6 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
     lastValidation: validations.at(-1) ?? null,
     constantSpan,
     trainSeconds,
+    initializedFrom: initFrom,
   };
 }

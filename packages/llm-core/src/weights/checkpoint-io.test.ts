@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelConfigError } from '../errors/index.js';
+import { CheckpointMismatchError, ModelConfigError } from '../errors/index.js';
 import { loraModulePath } from '../lora/lora.js';
 import { modelConfigToHfJson, presetConfig } from '../models/videoloom/config.js';
 import { VideoLoomModel } from '../models/videoloom/model.js';
 import { maxAbsDiff } from '../test-support/parity.js';
-import { loadModel } from './checkpoint-io.js';
+import { initializeFromCheckpoint, loadModel, saveModel } from './checkpoint-io.js';
 import { type TensorToWrite, writeSafetensors } from './safetensors.js';
 
 /** The XTuner/PEFT training-time name of one of our parameter names. */
@@ -73,5 +73,50 @@ describe('loading the XTuner/PEFT training layout', () => {
     await writeFile(join(dir, 'config.json'), JSON.stringify(noLora));
     await expect(loadModel(dir)).rejects.toThrow(ModelConfigError);
     for (const m of [model, adapters.model, merged.model]) m.dispose();
+  });
+});
+
+describe('initializing a model from another checkpoint', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    await selectTfjsBackend({ device: 'wasm' });
+    scratch = await mkdtemp(join(tmpdir(), 'llm-core-init-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('copies every shared tensor, keeps the ones the checkpoint lacks, and refuses other sizes', async () => {
+    const source = VideoLoomModel.create(presetConfig('tiny'), { seed: 1 });
+    const dir = join(scratch, 'source');
+    await saveModel(source, dir);
+    // The target adds a tensor (the motion embedding) and starts from other random values.
+    const target = VideoLoomModel.create(presetConfig('tiny', { fastFrameMotion: true }), { seed: 2 });
+    const motion = 'vision_model.embeddings.motion_embedding.weight';
+    const motionBefore = await target.params.get(motion).data();
+    const report = await initializeFromCheckpoint(target, dir);
+    expect(report.kept).toEqual([motion]);
+    expect(report.loaded).toEqual(source.params.names());
+    expect(report.unused).toEqual([]);
+    for (const name of source.params.names()) {
+      expect(await maxAbsDiff(target.params.get(name), source.params.get(name)), name).toBe(0);
+    }
+    expect(Array.from(await target.params.get(motion).data())).toEqual(Array.from(motionBefore));
+
+    const wider = VideoLoomModel.create(
+      presetConfig('tiny', { decoder: { ...presetConfig('tiny').decoder, intermediateSize: 96 } }),
+      { seed: 3 },
+    );
+    const before = await wider.params.get('language_model.model.embed_tokens.weight').data();
+    const error = await initializeFromCheckpoint(wider, dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckpointMismatchError);
+    expect((error as CheckpointMismatchError).mismatches.map((m) => m.tensorName)).toContain(
+      'language_model.model.layers.0.mlp.gate_proj.weight',
+    );
+    // Refused as a whole: not even the tensors of matching shape were touched.
+    expect(Array.from(await wider.params.get('language_model.model.embed_tokens.weight').data())).toEqual(
+      Array.from(before),
+    );
+    for (const m of [source, target, wider]) m.dispose();
   });
 });

@@ -195,6 +195,71 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
   return { model, unusedTensors, lmHeadFromEmbeddings };
 }
 
+/** What `initializeFromCheckpoint` did to a model's parameters. */
+export interface WeightInitialization {
+  /** The weights file or folder read. */
+  readonly weightsPath: string;
+  /** Parameters now holding the checkpoint's values. */
+  readonly loaded: readonly string[];
+  /** Parameters the checkpoint lacks: they keep their fresh initialisation (e.g. a new head). */
+  readonly kept: readonly string[];
+  /** Stored tensors this model has no parameter for (e.g. SAM2 weights in the same file). */
+  readonly unused: readonly string[];
+}
+
+/**
+ * Starts `model` from the weights of another checkpoint, for fine-tuning or stage-wise training: every
+ * stored tensor whose (canonical) name the model has is copied in; parameters the checkpoint lacks
+ * keep their values. Unlike `loadModel`, the two configs need not be the same, but every shared tensor
+ * must have the same shape: a disagreement means the models differ in size and nothing is changed.
+ *
+ * Replaced parameters are new variables, frozen or trainable by group as `ParameterStore.setTensor`
+ * makes them: call `model.setTrainable` afterwards.
+ *
+ * @param weightsPath a `.safetensors` file, an index JSON, or a checkpoint folder
+ * @throws CheckpointMismatchError listing every shared tensor whose shape differs
+ */
+export async function initializeFromCheckpoint(
+  model: VideoLoomModel,
+  weightsPath: string,
+): Promise<WeightInitialization> {
+  const checkpoint = await SafetensorsCheckpoint.open(weightsPath);
+  const stored = new Map<string, string>();
+  const unused: string[] = [];
+  for (const storedName of checkpoint.entries.keys()) {
+    const name = canonicalTensorName(storedName);
+    if (name && model.params.spec(name) && storedName !== VOCABULARY_SUBSET_TENSOR)
+      stored.set(name, storedName);
+    else unused.push(storedName);
+  }
+  const mismatches: TensorMismatch[] = [];
+  for (const [name, storedName] of stored) {
+    const expected = model.params.spec(name)!.shape;
+    const received = checkpoint.entries.get(storedName)!.shape;
+    if (received.join(',') !== expected.join(',')) mismatches.push({ tensorName: name, expected, received });
+  }
+  if (mismatches.length > 0) {
+    throw new CheckpointMismatchError(
+      '(the model being initialised)',
+      checkpoint.path,
+      mismatches,
+      'the two models differ in size (hidden sizes, layer shapes or vocabulary): initialise only from a checkpoint of the same dimensions.',
+    );
+  }
+  const loaded: string[] = [];
+  for (const name of model.params.names()) {
+    const storedName = stored.get(name);
+    if (!storedName) continue;
+    const host = await checkpoint.read(storedName);
+    if (host.dtype !== 'float32')
+      throw new SafetensorsFormatError(checkpoint.path, 'expected a floating-point tensor', storedName);
+    model.params.setFromCheckpoint(name, host.data as Float32Array);
+    loaded.push(name);
+  }
+  const kept = model.params.names().filter((name) => !stored.has(name));
+  return { weightsPath: checkpoint.path, loaded, kept, unused };
+}
+
 function likelyCause(mismatches: readonly TensorMismatch[]): string {
   const names = mismatches.map((m) => m.tensorName);
   if (names.every((n) => n === EMBED_TOKENS || n === LM_HEAD)) {
