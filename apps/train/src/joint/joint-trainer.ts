@@ -52,7 +52,9 @@ export class JointTrainer {
     const groups: ReadonlySet<ParameterGroup> =
       config.finetune === 'lora'
         ? PAPER_TRAINABLE_GROUPS
-        : new Set(model.params.specs.map((spec) => spec.group));
+        : config.finetune === 'full'
+          ? new Set(model.params.specs.map((spec) => spec.group))
+          : new Set(config.finetune);
     this.variables = [
       ...model.setTrainable(groups),
       ...(maskModel?.trainableVariables ?? []),

@@ -1,4 +1,4 @@
-import type { VideoLoomModelConfigInput } from '@videoloom/llm-core';
+import type { ParameterGroup, VideoLoomModelConfigInput } from '@videoloom/llm-core';
 import { COMPACT_TASK_PROMPTS, type TaskPrompts } from '@videoloom/llm-core';
 import type { SlowFastLayoutConfig } from '@videoloom/slowfast';
 import { TrainingDataError } from './errors.js';
@@ -20,8 +20,11 @@ export interface JointTrainingConfig {
   /** Relative frequency of each example kind. */
   readonly taskMix: Readonly<Record<ExampleTask, number>>;
   readonly loss: JointLossWeights;
-  /** 'full' trains every parameter; 'lora' trains the paper's set (LoRA, embeddings, lm_head, seg head). */
-  readonly finetune: 'full' | 'lora';
+  /**
+   * 'full' trains every parameter; 'lora' trains the paper's set (LoRA, embeddings, lm_head, seg head);
+   * a list trains exactly those groups (e.g. all but 'vision' keeps a ViT from `--init` as it is).
+   */
+  readonly finetune: 'full' | 'lora' | readonly ParameterGroup[];
   readonly optimizer: {
     readonly learningRate: number;
     readonly weightDecay: number;
