@@ -36,6 +36,8 @@ const { values } = parseArgs({
     'colour-only': { type: 'boolean', default: false },
     save: { type: 'string' },
     'train-videos': { type: 'string', default: '400' },
+    'videos-per-step': { type: 'string', default: '2' },
+    window: { type: 'string' },
   },
 });
 if (!values.train || !values.val) {
@@ -71,6 +73,8 @@ const model = VideoLoomModel.create(config, { seed: 1 });
 interface Labelled {
   readonly video: PreparedVideo;
   readonly frames: number;
+  /** First fast frame of this view (windows of a video share its pixels). */
+  readonly offset: number;
   readonly colours: Float32Array; // [nf, C]
   readonly actions: Int32Array; // [nf, slots], A = none
   readonly actionWeights: Float32Array; // [nf, slots]: which slots count
@@ -107,7 +111,7 @@ async function load(dir: string, count: number, source: 'render' | undefined): P
         }
       }
     }
-    out.push({ video, frames: nf, colours, actions, actionWeights });
+    out.push({ video, frames: nf, offset: 0, colours, actions, actionWeights });
   }
   return out;
 }
@@ -130,7 +134,10 @@ const variables = [...model.setTrainable(groups), w1, b1, w2, b2];
 /** Logits `[nf, outputs]` of one video's fast frames. */
 function logitsOf(item: Labelled): tf.Tensor2D {
   const nf = item.frames;
-  const pixels = tf.tensor4d(item.video.mllmPixels.subarray(0, nf * 3 * S * S), [nf, 3, S, S]);
+  const pixels = tf.tensor4d(
+    item.video.mllmPixels.subarray(item.offset * 3 * S * S, (item.offset + nf) * 3 * S * S),
+    [nf, 3, S, S],
+  );
   const tokens = model.videoTokens(pixels, null).reshape([nf, D]);
   const previous = tf.concat([tokens.slice([0, 0], [1, D]), tokens.slice([0, 0], [nf - 1, D])]);
   const next = tf.concat([tokens.slice([1, 0], [nf - 1, D]), tokens.slice([nf - 1, 0], [1, D])]);
@@ -152,10 +159,17 @@ function lossOf(item: Labelled): tf.Scalar {
     nf,
   );
   if (values.trivial || values['colour-only']) return colourLoss as tf.Scalar;
-  const actionLoss = tf.losses.softmaxCrossEntropy(
-    tf.oneHot(tf.tensor1d(item.actions, 'int32'), A + 1),
-    logits.slice([0, C], [nf, slots * (A + 1)]).reshape([nf * slots, A + 1]),
-    tf.tensor1d(item.actionWeights),
+  // Summed and divided by the counted slots (at least 1): a window may show no character at all.
+  const counted = Math.max(1, item.actionWeights.reduce((a, b) => a + b, 0));
+  const actionLoss = tf.div(
+    tf.losses.softmaxCrossEntropy(
+      tf.oneHot(tf.tensor1d(item.actions, 'int32'), A + 1),
+      logits.slice([0, C], [nf, slots * (A + 1)]).reshape([nf * slots, A + 1]),
+      tf.tensor1d(item.actionWeights),
+      0,
+      tf.Reduction.SUM,
+    ),
+    counted,
   );
   return tf.add(colourLoss, tf.mul(actionLoss, slots)) as tf.Scalar;
 }
@@ -193,7 +207,22 @@ const optimizer = tf.train.adam(Number(values.lr));
 const steps = Number(values.steps);
 const started = Date.now();
 for (let step = 0; step < steps; step++) {
-  const batch = [train[(2 * step) % train.length]!, train[(2 * step + 1) % train.length]!];
+  // More videos per step, each a window of consecutive fast frames: the same frames per step from more
+  // scenes.
+  const perStep = Number(values['videos-per-step']);
+  const batch = Array.from({ length: perStep }, (_, i) => {
+    const item = train[(perStep * step + i) % train.length]!;
+    const length = Math.min(Number(values.window ?? item.frames), item.frames);
+    const offset = (step * 7 + i * 13) % (item.frames - length + 1);
+    return {
+      ...item,
+      frames: length,
+      offset,
+      colours: item.colours.subarray(offset * C, (offset + length) * C),
+      actions: item.actions.subarray(offset * slots, (offset + length) * slots),
+      actionWeights: item.actionWeights.subarray(offset * slots, (offset + length) * slots),
+    };
+  });
   const loss = optimizer.minimize(
     () => tf.tidy(() => tf.div(tf.addN(batch.map(lossOf)), batch.length) as tf.Scalar),
     true,

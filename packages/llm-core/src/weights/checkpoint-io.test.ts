@@ -7,6 +7,7 @@ import { CheckpointMismatchError, ModelConfigError } from '../errors/index.js';
 import { loraModulePath } from '../lora/lora.js';
 import { modelConfigToHfJson, presetConfig } from '../models/videoloom/config.js';
 import { VideoLoomModel } from '../models/videoloom/model.js';
+import { VocabularySubset } from '../models/videoloom/vocabulary-subset.js';
 import { maxAbsDiff } from '../test-support/parity.js';
 import { initializeFromCheckpoint, loadModel, saveModel } from './checkpoint-io.js';
 import { type TensorToWrite, writeSafetensors } from './safetensors.js';
@@ -117,6 +118,15 @@ describe('initializing a model from another checkpoint', () => {
     expect(Array.from(await wider.params.get('language_model.model.embed_tokens.weight').data())).toEqual(
       Array.from(before),
     );
-    for (const m of [source, target, wider]) m.dispose();
+    // Same shapes, but the rows stand for other token ids: refused too.
+    const subset = VideoLoomModel.create(presetConfig('tiny'), {
+      seed: 4,
+      vocabulary: new VocabularySubset(
+        Int32Array.from({ length: source.config.decoder.vocabSize }, (_, i) => i + 1),
+        0,
+      ),
+    });
+    await expect(initializeFromCheckpoint(subset, dir)).rejects.toThrow(CheckpointMismatchError);
+    for (const m of [source, target, wider, subset]) m.dispose();
   });
 });

@@ -233,6 +233,18 @@ export async function initializeFromCheckpoint(
     else unused.push(storedName);
   }
   const mismatches: TensorMismatch[] = [];
+  // Embedding rows mean token ids only under the same vocabulary table; equal shapes do not show it.
+  const storedTable = checkpoint.has(VOCABULARY_SUBSET_TENSOR)
+    ? Array.from((await checkpoint.read(VOCABULARY_SUBSET_TENSOR)).data)
+    : null;
+  const ownTable = model.vocabulary ? Array.from(model.vocabulary.tokenIds) : null;
+  if (JSON.stringify(storedTable) !== JSON.stringify(ownTable)) {
+    mismatches.push({
+      tensorName: VOCABULARY_SUBSET_TENSOR,
+      expected: ownTable ? [ownTable.length] : null,
+      received: storedTable ? [storedTable.length] : null,
+    });
+  }
   for (const [name, storedName] of stored) {
     const expected = model.params.spec(name)!.shape;
     const received = checkpoint.entries.get(storedName)!.shape;
@@ -243,7 +255,7 @@ export async function initializeFromCheckpoint(
       '(the model being initialised)',
       checkpoint.path,
       mismatches,
-      'the two models differ in size (hidden sizes, layer shapes or vocabulary): initialise only from a checkpoint of the same dimensions.',
+      'the two models differ in size (hidden sizes, layer shapes) or in their vocabulary table: initialise only from a checkpoint of the same dimensions and vocabulary.',
     );
   }
   const loaded: string[] = [];
