@@ -5,15 +5,14 @@
  *   npx tsx experiments/joint-overrides.ts NAME '{"preset":"slowfast","steps":300,"loss":{"frameEvents":0.2}}' \
  *     --train DIR --val DIR --out DIR [--mask] [--init CHECKPOINT_DIR]
  *
- * Override keys: preset, steps, validateEvery, model (fastPool, fastFrameMotion), sampling, layout,
- * taskMix, loss, optimizer, maxTrain (default 800). Validation uses 40 val videos.
+ * Override keys: see `ConfigOverrides`. Validation uses 40 val videos.
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend } from '@videoloom/backend';
 import { tinyTokenizerDir } from '@videoloom/tokenizer';
 import { defaultMaskModelIo } from '../src/joint/defaults.js';
 import { runJointTraining } from '../src/joint/train-run.js';
-import { type JointTrainingConfig, resolveTrainingConfig } from '../src/joint/training-config.js';
+import { type ConfigOverrides, overriddenConfig } from './overrides.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,23 +29,9 @@ if (!name || !values.train || !values.val || !values.out) {
   process.stderr.write('usage: joint-overrides.ts NAME JSON --train DIR --val DIR --out DIR [--mask]\n');
   process.exit(2);
 }
-const o = JSON.parse(json);
+const o = JSON.parse(json) as ConfigOverrides;
 await selectTfjsBackend({ device: 'wasm' });
-const base = resolveTrainingConfig(o.preset ?? 'slowfast', {
-  steps: o.steps ?? 300,
-  validateEvery: o.validateEvery ?? 50,
-  checkpointEvery: 100,
-});
-const config: JointTrainingConfig = {
-  ...base,
-  name,
-  model: { ...base.model, ...o.model },
-  sampling: { ...base.sampling, ...o.sampling },
-  layout: { ...base.layout, ...o.layout },
-  taskMix: o.taskMix ?? base.taskMix,
-  loss: { ...base.loss, ...o.loss },
-  optimizer: { ...base.optimizer, ...o.optimizer },
-};
+const config = overriddenConfig(name, o);
 const summary = await runJointTraining({
   config,
   trainDir: values.train,

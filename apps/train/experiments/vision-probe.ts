@@ -3,13 +3,19 @@
  * token and its two neighbours): can it learn per-frame facts of LoomBench-Synth? Diagnostics for the
  * When work; not part of CI. Prints validation accuracies every 100 steps.
  *
- *   npx tsx experiments/vision-probe.ts --train DIR --val DIR [--pool avg|max] [--motion] [--steps 300]
- *     [--lr 0.002] [--actions main|per-colour] [--trivial]
+ *   npx tsx experiments/vision-probe.ts --train DIR --val DIR [--pool avg|max] [--pool-size 4] [--motion]
+ *     [--steps 300] [--lr 0.002] [--actions main|per-colour] [--trivial | --colour-only]
+ *     [--vision-hidden N] [--vision-layers N] [--train-videos 400] [--videos-per-step 2] [--window N]
+ *     [--save DIR]
  *
  * Labels per fast frame: which colours are on screen (sigmoid), and the action being done (softmax,
  * "none" included): the main character's (`main`), or every visible character's (`per-colour`,
  * accuracy counted on visible colours). `--trivial` swaps the colour labels for "is this channel's
- * frame mean above -0.4" (a check that the path trains at all) and drops the action term.
+ * frame mean above -0.4" (a check that the path trains at all) and drops the action term;
+ * `--colour-only` drops the action term. `--window N` trains on N consecutive fast frames of each video
+ * (more videos per step for the same frames). `--save DIR` writes the model every 500 steps and at the
+ * end in the slowfast preset's sizes and vocabulary, so `videoloom-train --init DIR` can start a joint
+ * run from its ViT and projector (stage 1 of a stage-wise run).
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
@@ -160,7 +166,10 @@ function lossOf(item: Labelled): tf.Scalar {
   );
   if (values.trivial || values['colour-only']) return colourLoss as tf.Scalar;
   // Summed and divided by the counted slots (at least 1): a window may show no character at all.
-  const counted = Math.max(1, item.actionWeights.reduce((a, b) => a + b, 0));
+  const counted = Math.max(
+    1,
+    item.actionWeights.reduce((a, b) => a + b, 0),
+  );
   const actionLoss = tf.div(
     tf.losses.softmaxCrossEntropy(
       tf.oneHot(tf.tensor1d(item.actions, 'int32'), A + 1),

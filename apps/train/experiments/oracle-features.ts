@@ -1,0 +1,135 @@
+/**
+ * When with oracle frame features: a joint run in which every fast frame's visual token is a fixed
+ * random projection of its true frame events (which colour x action is on screen, begins, ended)
+ * instead of the vision path's output. It splits When grounding in two: if this run grounds, the vision
+ * path is what holds When back; if it does not, the decoder's binding of question to frames is.
+ * Diagnostics; not part of CI. Needs a preset without slow keyframes (fast-only) and 1 token per frame.
+ *
+ *   npx tsx experiments/oracle-features.ts NAME '{"preset":"fast-only","steps":400}' \
+ *     --train DIR --val DIR --out DIR [--scale 0.1] [--read-at frame-id|visual]
+ *     [--id-embedding | --time-embedding]
+ *
+ * `--scale`: standard deviation of the fixed projection. `--read-at visual`: the auxiliary heads read
+ * each fast frame's visual token instead of its frame-id token two positions later. `--id-embedding`:
+ * each fast token also carries its frame-id token's embedding; `--time-embedding`: a learned row per
+ * fast-frame position instead (both give the answer a way to name a frame without a positional hop).
+ */
+import { parseArgs } from 'node:util';
+import { selectTfjsBackend, tf } from '@videoloom/backend';
+import { gatherRows, type VideoLoomModel } from '@videoloom/llm-core';
+import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
+import { FfmpegVideoSource } from '@videoloom/video-io';
+import { FRAME_EVENT_COUNT, frameEventTargets, JointExampleBuilder } from '../src/joint/examples.js';
+import { JointTrainer } from '../src/joint/joint-trainer.js';
+import { type PreparedVideo, prepareVideoCached, readSynthSplit } from '../src/joint/synth-videos.js';
+import { runJointTraining } from '../src/joint/train-run.js';
+import { type ConfigOverrides, overriddenConfig } from './overrides.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    train: { type: 'string' },
+    val: { type: 'string' },
+    out: { type: 'string' },
+    scale: { type: 'string', default: '0.1' },
+    'read-at': { type: 'string', default: 'frame-id' },
+    'id-embedding': { type: 'boolean', default: false },
+    'time-embedding': { type: 'boolean', default: false },
+  },
+});
+const [name, json = '{}'] = positionals;
+if (!name || !values.train || !values.val || !values.out) {
+  process.stderr.write('usage: oracle-features.ts NAME JSON --train DIR --val DIR --out DIR\n');
+  process.exit(2);
+}
+const o = JSON.parse(json) as ConfigOverrides;
+await selectTfjsBackend({ device: 'wasm' });
+const config = overriddenConfig(name, { preset: 'fast-only', ...o });
+const maxTrain = o.maxTrain ?? 800;
+
+/** A video is recognised by its first fast frame's pixels (what `videoTokens` is handed). */
+function fingerprint(pixels: Float32Array): string {
+  let hash = 2166136261;
+  const bytes = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 16777619) >>> 0;
+  return `${hash}:${pixels.length}`;
+}
+
+// The same preparations the run makes (cached on disk, so the run reuses them).
+const videos = new Map<string, PreparedVideo>();
+for (const [dir, limit, source] of [
+  [values.train, maxTrain, 'render'],
+  [values.val, 40, new FfmpegVideoSource()],
+] as const) {
+  const split = await readSynthSplit(dir);
+  for (const id of split.videoIds.slice(0, limit)) {
+    const video = await prepareVideoCached(split, id, config.sampling, source);
+    const S = config.sampling.mllmSize;
+    videos.set(fingerprint(video.mllmPixels.subarray(0, 3 * S * S)), video);
+  }
+}
+
+const D = config.model.decoder?.hiddenSize ?? 128;
+const projection = tf.randomNormal([FRAME_EVENT_COUNT, D], 0, Number(values.scale), 'float32', 99);
+
+const TIME_EMBEDDING = 'mlp1.frame_time_embedding.weight';
+
+function withOracleTokens(model: VideoLoomModel): VideoLoomModel {
+  if (values['time-embedding']) {
+    model.params.addSpecs([
+      { name: TIME_EMBEDDING, shape: [256, D], transposed: false, group: 'projector', init: 'normal' },
+    ]);
+    model.params.setTensor(TIME_EMBEDDING, tf.randomNormal([256, D], 0, 0.02, 'float32', 7));
+  }
+  model.videoTokens = (fast) => {
+    if (!fast) throw new Error('oracle-features needs fast frames');
+    const nf = fast.shape[0] as number;
+    const first = fast.slice([0, 0, 0, 0], [1, -1, -1, -1]);
+    const video = videos.get(fingerprint(first.dataSync() as Float32Array));
+    first.dispose();
+    if (!video?.timeline) throw new Error('oracle-features: a video it did not prepare');
+    const events = tf.tensor2d(frameEventTargets(video.scenario, video.timeline), [nf, FRAME_EVENT_COUNT]);
+    const tokens = tf.matMul(events, projection);
+    events.dispose();
+    if (values['time-embedding']) {
+      // `--time-embedding`: a learned row per fast-frame position, added to its token.
+      return tf.add(tokens, model.params.get(TIME_EMBEDDING).slice([0, 0], [nf, D]));
+    }
+    if (!values['id-embedding']) return tokens;
+    // `--id-embedding`: each fast token also carries the embedding of its frame-id token.
+    const rows = tf.tensor1d(frameIdTokenIds.slice(0, nf), 'int32');
+    return tf.add(tokens, gatherRows(model.params.get('language_model.model.embed_tokens.weight'), rows));
+  };
+  return model;
+}
+// `--read-at visual`: the auxiliary heads read each fast frame's own visual token instead of its frame-id
+// token two positions later (no attention hop needed to see the frame's content).
+if (values['read-at'] === 'visual') {
+  const build = JointExampleBuilder.prototype.build;
+  JointExampleBuilder.prototype.build = function (this: JointExampleBuilder, ...args) {
+    const example = build.apply(this, args);
+    const runs = example.prompt.runs ?? [];
+    const visual = runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length - 1);
+    return { ...example, frameIdPositions: visual };
+  };
+}
+const tokenizer = loadTokenizer(tinyTokenizerDir());
+const frameIdText = config.layout.frameIdText ?? ' {frameId}';
+const frameIdTokenIds = Array.from(
+  { length: 256 },
+  (_, t) => tokenizer.encodeIds(frameIdText.replace('{frameId}', `${t}`))[0]!,
+);
+const createModel = JointTrainer.createModel;
+JointTrainer.createModel = (c, tokenizer) => withOracleTokens(createModel(c, tokenizer));
+
+const summary = await runJointTraining({
+  config,
+  trainDir: values.train,
+  valDir: values.val,
+  maxTrainVideos: maxTrain,
+  maxValVideos: 40,
+  outDir: values.out,
+  tokenizerDir: tinyTokenizerDir(),
+  maskModel: null,
+});
+process.stdout.write(`${JSON.stringify(summary)}\n`);
