@@ -73,6 +73,13 @@ const D = config.model.decoder?.hiddenSize ?? 128;
 const projection = tf.randomNormal([FRAME_EVENT_COUNT, D], 0, Number(values.scale), 'float32', 99);
 
 const TIME_EMBEDDING = 'mlp1.frame_time_embedding.weight';
+/** The token of each frame id's text (one token per id below 256 in the tiny vocabulary). */
+const tokenizer = loadTokenizer(tinyTokenizerDir());
+const frameIdText = config.layout.frameIdText ?? ' {frameId}';
+const frameIdTokenIds = Array.from(
+  { length: 256 },
+  (_, t) => tokenizer.encodeIds(frameIdText.replace('{frameId}', `${t}`))[0]!,
+);
 
 function withOracleTokens(model: VideoLoomModel): VideoLoomModel {
   if (values['time-embedding']) {
@@ -113,14 +120,8 @@ if (values['read-at'] === 'visual') {
     return { ...example, frameIdPositions: visual };
   };
 }
-const tokenizer = loadTokenizer(tinyTokenizerDir());
-const frameIdText = config.layout.frameIdText ?? ' {frameId}';
-const frameIdTokenIds = Array.from(
-  { length: 256 },
-  (_, t) => tokenizer.encodeIds(frameIdText.replace('{frameId}', `${t}`))[0]!,
-);
 const createModel = JointTrainer.createModel;
-JointTrainer.createModel = (c, tokenizer) => withOracleTokens(createModel(c, tokenizer));
+JointTrainer.createModel = (c, t) => withOracleTokens(createModel(c, t));
 
 const summary = await runJointTraining({
   config,
