@@ -5,42 +5,28 @@
  *   npx tsx experiments/joint-overrides.ts NAME '{"preset":"slowfast","steps":300,"loss":{"frameEvents":0.2}}' \
  *     --train DIR --val DIR --out DIR [--mask] [--init CHECKPOINT_DIR]
  *
- * Override keys: see `ConfigOverrides`. Validation uses 40 val videos.
+ * Override keys: see `ConfigOverrides` (joint-experiment.ts). Validation uses 40 val videos.
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend } from '@videoloom/backend';
-import { tinyTokenizerDir } from '@videoloom/tokenizer';
 import { defaultMaskModelIo } from '../src/joint/defaults.js';
-import { runJointTraining } from '../src/joint/train-run.js';
-import { type ConfigOverrides, overriddenConfig } from './overrides.js';
+import { JOINT_EXPERIMENT_OPTIONS, jointExperiment, runJointExperiment } from './joint-experiment.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    train: { type: 'string' },
-    val: { type: 'string' },
-    out: { type: 'string' },
+    ...JOINT_EXPERIMENT_OPTIONS,
     mask: { type: 'boolean', default: false },
     init: { type: 'string' },
   },
 });
-const [name, json = '{}'] = positionals;
-if (!name || !values.train || !values.val || !values.out) {
-  process.stderr.write('usage: joint-overrides.ts NAME JSON --train DIR --val DIR --out DIR [--mask]\n');
-  process.exit(2);
-}
-const o = JSON.parse(json) as ConfigOverrides;
+const experiment = jointExperiment(
+  'joint-overrides.ts NAME JSON --train DIR --val DIR --out DIR [--mask] [--init DIR]',
+  positionals,
+  values,
+);
 await selectTfjsBackend({ device: 'wasm' });
-const config = overriddenConfig(name, o);
-const summary = await runJointTraining({
-  config,
-  trainDir: values.train,
-  valDir: values.val,
-  maxTrainVideos: o.maxTrain ?? 800,
-  maxValVideos: 40,
-  outDir: values.out,
-  tokenizerDir: tinyTokenizerDir(),
-  maskModel: values.mask ? defaultMaskModelIo() : null,
+await runJointExperiment(experiment, {
+  ...(values.mask ? { maskModel: defaultMaskModelIo() } : {}),
   ...(values.init ? { initFrom: values.init } : {}),
 });
-process.stdout.write(`${JSON.stringify(summary)}\n`);

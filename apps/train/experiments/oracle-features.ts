@@ -17,35 +17,37 @@
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { gatherRows, type VideoLoomModel } from '@videoloom/llm-core';
+import { frameIdTextOf, resolveLayoutConfig } from '@videoloom/slowfast';
 import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
 import { FfmpegVideoSource } from '@videoloom/video-io';
 import { FRAME_EVENT_COUNT, frameEventTargets, JointExampleBuilder } from '../src/joint/examples.js';
 import { JointTrainer } from '../src/joint/joint-trainer.js';
 import { type PreparedVideo, prepareVideoCached, readSynthSplit } from '../src/joint/synth-videos.js';
-import { runJointTraining } from '../src/joint/train-run.js';
-import { type ConfigOverrides, overriddenConfig } from './overrides.js';
+import {
+  EXPERIMENT_VAL_VIDEOS,
+  JOINT_EXPERIMENT_OPTIONS,
+  jointExperiment,
+  runJointExperiment,
+} from './joint-experiment.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    train: { type: 'string' },
-    val: { type: 'string' },
-    out: { type: 'string' },
+    ...JOINT_EXPERIMENT_OPTIONS,
     scale: { type: 'string', default: '0.1' },
     'read-at': { type: 'string', default: 'frame-id' },
     'id-embedding': { type: 'boolean', default: false },
     'time-embedding': { type: 'boolean', default: false },
   },
 });
-const [name, json = '{}'] = positionals;
-if (!name || !values.train || !values.val || !values.out) {
-  process.stderr.write('usage: oracle-features.ts NAME JSON --train DIR --val DIR --out DIR\n');
-  process.exit(2);
-}
-const o = JSON.parse(json) as ConfigOverrides;
+const experiment = jointExperiment(
+  'oracle-features.ts NAME JSON --train DIR --val DIR --out DIR [options]',
+  positionals,
+  values,
+  { preset: 'fast-only' },
+);
+const { config } = experiment;
 await selectTfjsBackend({ device: 'wasm' });
-const config = overriddenConfig(name, { preset: 'fast-only', ...o });
-const maxTrain = o.maxTrain ?? 800;
 
 /** A video is recognised by its first fast frame's pixels (what `videoTokens` is handed). */
 function fingerprint(pixels: Float32Array): string {
@@ -58,8 +60,8 @@ function fingerprint(pixels: Float32Array): string {
 // The same preparations the run makes (cached on disk, so the run reuses them).
 const videos = new Map<string, PreparedVideo>();
 for (const [dir, limit, source] of [
-  [values.train, maxTrain, 'render'],
-  [values.val, 40, new FfmpegVideoSource()],
+  [experiment.trainDir, experiment.maxTrainVideos, 'render'],
+  [experiment.valDir, EXPERIMENT_VAL_VIDEOS, new FfmpegVideoSource()],
 ] as const) {
   const split = await readSynthSplit(dir);
   for (const id of split.videoIds.slice(0, limit)) {
@@ -75,10 +77,10 @@ const projection = tf.randomNormal([FRAME_EVENT_COUNT, D], 0, Number(values.scal
 const TIME_EMBEDDING = 'mlp1.frame_time_embedding.weight';
 /** The token of each frame id's text (one token per id below 256 in the tiny vocabulary). */
 const tokenizer = loadTokenizer(tinyTokenizerDir());
-const frameIdText = config.layout.frameIdText ?? ' {frameId}';
+const layout = resolveLayoutConfig(config.layout);
 const frameIdTokenIds = Array.from(
   { length: 256 },
-  (_, t) => tokenizer.encodeIds(frameIdText.replace('{frameId}', `${t}`))[0]!,
+  (_, t) => tokenizer.encodeIds(frameIdTextOf(layout, t))[0]!,
 );
 
 function withOracleTokens(model: VideoLoomModel): VideoLoomModel {
@@ -123,14 +125,4 @@ if (values['read-at'] === 'visual') {
 const createModel = JointTrainer.createModel;
 JointTrainer.createModel = (c, t) => withOracleTokens(createModel(c, t));
 
-const summary = await runJointTraining({
-  config,
-  trainDir: values.train,
-  valDir: values.val,
-  maxTrainVideos: maxTrain,
-  maxValVideos: 40,
-  outDir: values.out,
-  tokenizerDir: tinyTokenizerDir(),
-  maskModel: null,
-});
-process.stdout.write(`${JSON.stringify(summary)}\n`);
+await runJointExperiment(experiment);
