@@ -116,21 +116,20 @@ export async function runJointTraining(options: JointRunOptions): Promise<JointR
     );
   }
   const initFrom = resumeFrom ? null : (options.initFrom ?? null);
+  const initWeights = initFrom ? join(initFrom, 'model.safetensors') : null;
+  if (initWeights && !existsSync(initWeights)) {
+    throw new TrainingDataError(
+      '--init',
+      `${initFrom} has no model.safetensors: expected a checkpoint folder`,
+    );
+  }
   const model = resumeFrom
     ? (await loadModel(resumeFrom, { weightsPath: join(resumeFrom, 'model.safetensors') })).model
     : JointTrainer.createModel(config, tokenizer);
-  if (initFrom) {
-    const weights = join(initFrom, 'model.safetensors');
-    if (!existsSync(weights)) {
-      model.dispose();
-      throw new TrainingDataError(
-        '--init',
-        `${initFrom} has no model.safetensors: expected a checkpoint folder`,
-      );
-    }
-    const init = await initializeFromCheckpoint(model, weights);
+  if (initWeights) {
+    const init = await initializeFromCheckpoint(model, initWeights);
     log(
-      `initialised ${init.loaded.length} of ${model.params.names().length} MLLM tensors from ${weights}` +
+      `initialised ${init.loaded.length} of ${model.params.names().length} MLLM tensors from ${initWeights}` +
         (init.kept.length > 0 ? `; fresh: ${init.kept.join(', ')}` : ''),
     );
   }

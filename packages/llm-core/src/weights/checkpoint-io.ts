@@ -235,10 +235,14 @@ export async function initializeFromCheckpoint(
   const mismatches: TensorMismatch[] = [];
   // Embedding rows mean token ids only under the same vocabulary table; equal shapes do not show it.
   const storedTable = checkpoint.has(VOCABULARY_SUBSET_TENSOR)
-    ? Array.from((await checkpoint.read(VOCABULARY_SUBSET_TENSOR)).data)
+    ? (await checkpoint.read(VOCABULARY_SUBSET_TENSOR)).data
     : null;
-  const ownTable = model.vocabulary ? Array.from(model.vocabulary.tokenIds) : null;
-  if (JSON.stringify(storedTable) !== JSON.stringify(ownTable)) {
+  const ownTable = model.vocabulary?.tokenIds ?? null;
+  const sameTable =
+    storedTable === null || ownTable === null
+      ? storedTable === ownTable
+      : storedTable.length === ownTable.length && ownTable.every((id, i) => storedTable[i] === id);
+  if (!sameTable) {
     mismatches.push({
       tensorName: VOCABULARY_SUBSET_TENSOR,
       expected: ownTable ? [ownTable.length] : null,
