@@ -30,6 +30,13 @@ export interface ParameterSpec {
   readonly transposed: boolean;
   readonly group: ParameterGroup;
   readonly init: ParameterInit;
+  /** Standard deviation of a `'normal'` init (the module's `initializerRange`). @defaultValue 0.02 */
+  readonly std?: number;
+}
+
+/** The specs with `std` set on every `'normal'` one (a module's `initializerRange`). */
+export function withNormalStd(specs: readonly ParameterSpec[], std: number): ParameterSpec[] {
+  return specs.map((spec) => (spec.init === 'normal' ? { ...spec, std } : spec));
 }
 
 /** Builds the spec of a Linear layer's weight (and bias when `bias`). */
@@ -148,7 +155,7 @@ export class ParameterStore {
   }
 }
 
-/** Fresh random parameters for every spec (seeded): N(0, 0.02) weights, zero biases, unit norms. */
+/** Fresh random parameters for every spec (seeded): N(0, std ?? 0.02) weights, zero biases, unit norms. */
 export function initializeParameters(
   store: ParameterStore,
   specs: readonly ParameterSpec[],
@@ -174,7 +181,7 @@ export function initializeParameters(
           return tf.randomUniform(memoryShape, -bound, bound, 'float32', s);
         }
         default:
-          return tf.randomNormal(memoryShape, 0, 0.02, 'float32', s);
+          return tf.randomNormal(memoryShape, 0, spec.std ?? 0.02, 'float32', s);
       }
     });
     store.setTensor(spec.name, value);

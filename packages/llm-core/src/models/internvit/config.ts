@@ -16,6 +16,11 @@ export interface VisionEncoderConfig {
   readonly intermediateSize: number;
   /** LayerNorm epsilon of norm1/norm2. @defaultValue 1e-6 */
   readonly layerNormEps: number;
+  /**
+   * Standard deviation of fresh weights (Hugging Face's `initializer_range`), for encoders trained from
+   * scratch; loading a checkpoint ignores it. @defaultValue 0.02
+   */
+  readonly initializerRange: number;
 }
 
 /** InternViT-300M-448px-V2_5, the encoder of InternVL3-1B/2B/8B. */
@@ -27,6 +32,7 @@ export const INTERNVIT_300M: VisionEncoderConfig = {
   numHeads: 16,
   intermediateSize: 4096,
   layerNormEps: 1e-6,
+  initializerRange: 0.02,
 };
 
 /** Fills defaults (InternViT-300M) and validates a vision config. */
@@ -45,6 +51,12 @@ export function resolveVisionConfig(input: Partial<VisionEncoderConfig>, path?: 
       path,
     ),
     layerNormEps: positiveNumber(input.layerNormEps, 'vision.layerNormEps', d.layerNormEps, path),
+    initializerRange: positiveNumber(
+      input.initializerRange,
+      'vision.initializerRange',
+      d.initializerRange,
+      path,
+    ),
   };
   requireThat(
     c.hiddenSize % c.numHeads === 0,

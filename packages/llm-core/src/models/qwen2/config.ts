@@ -22,6 +22,12 @@ export interface DecoderConfig {
   readonly ropeTheta: number;
   /** Use embed_tokens as lm_head (plain Qwen2.5-0.5B/1.5B); InternVL3 checkpoints are untied. @defaultValue false */
   readonly tieWordEmbeddings: boolean;
+  /**
+   * Standard deviation of fresh weights (Hugging Face's `initializer_range`), for models trained from
+   * scratch; loading a checkpoint ignores it. 0.02 suits wide models; a tiny decoder learns to attend
+   * far sooner with about 1/sqrt(hiddenSize). @defaultValue 0.02
+   */
+  readonly initializerRange: number;
 }
 
 /** Qwen2.5-7B as used by InternVL3-8B (the paper's model). */
@@ -36,6 +42,7 @@ export const QWEN25_7B: DecoderConfig = {
   rmsNormEps: 1e-6,
   ropeTheta: 1_000_000,
   tieWordEmbeddings: false,
+  initializerRange: 0.02,
 };
 
 /** Qwen2.5-1.5B as used by InternVL3-2B. */
@@ -85,6 +92,12 @@ export function resolveDecoderConfig(input: Partial<DecoderConfig>, path?: strin
     rmsNormEps: positiveNumber(input.rmsNormEps, 'decoder.rmsNormEps', d.rmsNormEps, path),
     ropeTheta: positiveNumber(input.ropeTheta, 'decoder.ropeTheta', d.ropeTheta, path),
     tieWordEmbeddings: input.tieWordEmbeddings ?? d.tieWordEmbeddings,
+    initializerRange: positiveNumber(
+      input.initializerRange,
+      'decoder.initializerRange',
+      d.initializerRange,
+      path,
+    ),
   };
   requireThat(
     c.numHeads % c.numKeyValueHeads === 0,

@@ -227,6 +227,7 @@ export function modelConfigFromHfJson(
         numHeads: v.num_attention_heads as number,
         intermediateSize: v.intermediate_size as number,
         layerNormEps: v.layer_norm_eps as number,
+        initializerRange: v.initializer_range as number,
       },
       projector: { downsampleRatio: (json.downsample_ratio ?? 0.5) as 0.5 },
       fastPool: { poolSize: fastPool.pool_size as number, operator: fastPool.operator as 'avg' | 'max' },
@@ -241,6 +242,7 @@ export function modelConfigFromHfJson(
         rmsNormEps: l.rms_norm_eps as number,
         ropeTheta: l.rope_theta as number,
         tieWordEmbeddings: l.tie_word_embeddings as boolean,
+        initializerRange: l.initializer_range as number,
       },
       segHead: { outputSize: ((ours.seg_head ?? {}) as Json).output_size as number },
       specialTokens: {
@@ -279,6 +281,7 @@ export function modelConfigToHfJson(config: VideoLoomModelConfig): Json {
       num_attention_heads: v.numHeads,
       intermediate_size: v.intermediateSize,
       layer_norm_eps: v.layerNormEps,
+      initializer_range: v.initializerRange,
       hidden_act: 'gelu',
       norm_type: 'layer_norm',
       qkv_bias: true,
@@ -296,6 +299,7 @@ export function modelConfigToHfJson(config: VideoLoomModelConfig): Json {
       rms_norm_eps: d.rmsNormEps,
       rope_theta: d.ropeTheta,
       tie_word_embeddings: d.tieWordEmbeddings,
+      initializer_range: d.initializerRange,
       hidden_act: 'silu',
     },
     videoloom: {

@@ -8,6 +8,7 @@ import {
   type ParameterGroup,
   type ParameterSpec,
   ParameterStore,
+  withNormalStd,
 } from '../../weights/parameter-store.js';
 import { motionParameterSpecs, runVisionEncoder, visionParameterSpecs } from '../internvit/vision-encoder.js';
 import { fastPool, pixelShuffle, projectorParameterSpecs, runProjector } from '../projector/projector.js';
@@ -26,12 +27,20 @@ import type { VocabularySubset } from './vocabulary-subset.js';
 
 /** Every parameter of a model with this config, in checkpoint names and layouts. */
 export function modelParameterSpecs(config: VideoLoomModelConfig): ParameterSpec[] {
+  const { vision, decoder } = config;
+  // The projector and [SEG] MLP feed or read the decoder: they share its initializer range.
   return [
-    ...visionParameterSpecs(config.vision),
-    ...(config.fastFrameMotion ? motionParameterSpecs(config.vision) : []),
-    ...projectorParameterSpecs(config.vision.hiddenSize, config.decoder.hiddenSize),
-    ...decoderParameterSpecs(config.decoder, config.lora),
-    ...segHeadParameterSpecs(config.decoder.hiddenSize, config.segHead.outputSize),
+    ...withNormalStd(visionParameterSpecs(vision), vision.initializerRange),
+    ...(config.fastFrameMotion ? withNormalStd(motionParameterSpecs(vision), vision.initializerRange) : []),
+    ...withNormalStd(
+      projectorParameterSpecs(vision.hiddenSize, decoder.hiddenSize),
+      decoder.initializerRange,
+    ),
+    ...withNormalStd(decoderParameterSpecs(decoder, config.lora), decoder.initializerRange),
+    ...withNormalStd(
+      segHeadParameterSpecs(decoder.hiddenSize, config.segHead.outputSize),
+      decoder.initializerRange,
+    ),
   ];
 }
 
