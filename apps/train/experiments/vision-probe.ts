@@ -6,7 +6,7 @@
  *   npx tsx experiments/vision-probe.ts --train DIR --val DIR [--pool avg|max] [--pool-size 4] [--motion]
  *     [--steps 300] [--lr 0.002] [--actions main|per-colour] [--trivial | --colour-only]
  *     [--vision-hidden N] [--vision-layers N] [--train-videos 400] [--videos-per-step 2] [--window N]
- *     [--save DIR]
+ *     [--save DIR] [--init-range R]
  *
  * Labels per fast frame: which colours are on screen (sigmoid), and the action being done (softmax,
  * "none" included): the main character's (`main`), or every visible character's (`per-colour`,
@@ -15,7 +15,8 @@
  * `--colour-only` drops the action term. `--window N` trains on N consecutive fast frames of each video
  * (more videos per step for the same frames). `--save DIR` writes the model every 500 steps and at the
  * end in the slowfast preset's sizes and vocabulary, so `videoloom-train --init DIR` can start a joint
- * run from its ViT and projector (stage 1 of a stage-wise run).
+ * run from its ViT and projector (stage 1 of a stage-wise run). `--init-range R`: the standard
+ * deviation of fresh weights (vision and projector), instead of the presets'.
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     'train-videos': { type: 'string', default: '400' },
     'videos-per-step': { type: 'string', default: '2' },
     window: { type: 'string' },
+    'init-range': { type: 'string' },
   },
 });
 if (!values.train || !values.val) {
@@ -67,11 +69,16 @@ const config = resolveModelConfig({
     ...base.model.vision,
     ...(values['vision-hidden'] ? { hiddenSize: Number(values['vision-hidden']) } : {}),
     ...(values['vision-layers'] ? { numLayers: Number(values['vision-layers']) } : {}),
+    ...(values['init-range'] ? { initializerRange: Number(values['init-range']) } : {}),
   },
   fastPool: { poolSize: Number(values['pool-size']), operator: values.pool as 'avg' | 'max' },
   fastFrameMotion: values.motion,
   // The joint run's vocabulary, so a saved probe initialises a joint run's model tensor for tensor.
-  decoder: { ...base.model.decoder, vocabSize: tokenizer.vocabSize },
+  decoder: {
+    ...base.model.decoder,
+    vocabSize: tokenizer.vocabSize,
+    ...(values['init-range'] ? { initializerRange: Number(values['init-range']) } : {}),
+  },
   specialTokens: { imgContext: specialIds.imageContext, seg: specialIds.segmentation },
 });
 const model = VideoLoomModel.create(config, { seed: 1 });
