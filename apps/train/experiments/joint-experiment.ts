@@ -5,7 +5,7 @@ import { type JointTrainingConfig, resolveTrainingConfig } from '../src/joint/tr
 /**
  * Overrides of a preset that the CLI does not expose, as the experiments take them (JSON): preset,
  * steps, validateEvery, model (fastPool, fastFrameMotion), sampling, layout, taskMix, loss, optimizer,
- * finetune.
+ * finetune, videosPerStep, examplesPerVideo.
  */
 export interface ConfigOverrides {
   readonly preset?: string;
@@ -18,6 +18,8 @@ export interface ConfigOverrides {
   readonly loss?: Partial<JointTrainingConfig['loss']>;
   readonly optimizer?: Partial<JointTrainingConfig['optimizer']>;
   readonly finetune?: JointTrainingConfig['finetune'];
+  readonly videosPerStep?: number;
+  readonly examplesPerVideo?: number;
   /** Train videos used (the first N). @defaultValue 800 */
   readonly maxTrain?: number;
 }
@@ -42,6 +44,8 @@ export function overriddenConfig(name: string, o: ConfigOverrides): JointTrainin
     loss: { ...base.loss, ...o.loss },
     optimizer: { ...base.optimizer, ...o.optimizer },
     finetune: o.finetune ?? base.finetune,
+    videosPerStep: o.videosPerStep ?? base.videosPerStep,
+    examplesPerVideo: o.examplesPerVideo ?? base.examplesPerVideo,
   };
 }
 
