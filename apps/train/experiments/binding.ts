@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { SeededRandom } from '@videoloom/data';
 import { gatherRows, type ParameterGroup } from '@videoloom/llm-core';
+import { charadesIoU } from '@videoloom/metrics';
 import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
 import {
   FRAME_EVENT_COUNT,
@@ -127,10 +128,8 @@ function heldOutIoU(probe: Probe): number {
   const targets = probe.example.spanTargets!;
   const truth: number[] = [];
   for (let t = 0; t < targets.length / 3; t++) if (targets[t * 3]) truth.push(t);
-  const start = truth[0]!;
-  const end = truth[truth.length - 1]!;
-  const overlap = Math.max(0, Math.min(end, marked.endFrameId) - Math.max(start, marked.startFrameId) + 1);
-  return overlap / (end - start + 1 + (marked.endFrameId - marked.startFrameId + 1) - overlap);
+  // Frame ids as [first, last + 1): the IoU of the frames covered.
+  return charadesIoU([truth[0]!, truth[truth.length - 1]! + 1], [marked.startFrameId, marked.endFrameId + 1]);
 }
 
 const heldOut = videos.slice(0, 30).flatMap((v) => [probeOf(v), probeOf(v)]);
