@@ -10,10 +10,11 @@
  *
  *   npx tsx experiments/binding.ts --train DIR [--steps 300] [--lr 2e-3] [--batch 8]
  *     [--init-range 0.02] [--read-at visual|frame-id] [--videos 300] [--scale 0.1]
- *     [--rope-theta N] [--target span|events]
+ *     [--rope-theta N] [--target span|events] [--seed 5]
  *
  * `--init-range`: the decoder's initializerRange (standard deviation of fresh weights).
- * `--batch`: sequences per step (one random When question of a random video each).
+ * `--batch`: sequences per step (one random When question of a random video each). `--seed`: the
+ * draw of questions and batches (the weights keep the preset's seed).
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
@@ -23,8 +24,9 @@ import { charadesIoU } from '@videoloom/metrics';
 import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
 import {
   FRAME_EVENT_COUNT,
+  type FrameReadout,
   frameEventTargets,
-  frameIdPositionsOf,
+  frameReadPositionsOf,
   type JointExample,
 } from '../src/joint/examples.js';
 import { FrameEventHead, perFrameBce } from '../src/joint/joint-loss.js';
@@ -45,10 +47,11 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '0.1' },
     'rope-theta': { type: 'string' },
     target: { type: 'string', default: 'span' },
+    seed: { type: 'string', default: '5' },
   },
 });
-if (!values.train) {
-  process.stderr.write('usage: binding.ts --train DIR [options]\n');
+if (!values.train || !['visual', 'frame-id'].includes(values['read-at'])) {
+  process.stderr.write('usage: binding.ts --train DIR [--read-at visual|frame-id] [options]\n');
   process.exit(2);
 }
 await selectTfjsBackend({ device: 'wasm' });
@@ -86,7 +89,7 @@ const variables = [
   head.bias,
 ];
 const optimizer = tf.train.adam(Number(values.lr));
-const random = new SeededRandom(5);
+const random = new SeededRandom(Number(values.seed));
 
 interface Probe {
   readonly video: PreparedVideo;
@@ -98,10 +101,7 @@ interface Probe {
 function probeOf(video: PreparedVideo): Probe {
   const item = random.pick(video.items.filter((i) => i.task === 'when'));
   const example = trainer.examples.build(video, 'when', item, () => []);
-  const readPositions =
-    values['read-at'] === 'frame-id'
-      ? frameIdPositionsOf(example.prompt)
-      : example.prompt.runs.filter((r) => r.kind === 'fast').map((r) => r.start);
+  const readPositions = frameReadPositionsOf(example.prompt, values['read-at'] as FrameReadout);
   return { video, example, readPositions };
 }
 

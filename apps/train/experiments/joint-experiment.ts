@@ -4,8 +4,8 @@ import { type JointTrainingConfig, resolveTrainingConfig } from '../src/joint/tr
 
 /**
  * Overrides of a preset that the CLI does not expose, as the experiments take them (JSON): preset,
- * steps, validateEvery, model (fastPool, fastFrameMotion), sampling, layout, taskMix, loss, optimizer,
- * finetune, videosPerStep, examplesPerVideo.
+ * steps, validateEvery, model (fastPool, fastFrameMotion), sampling, layout, taskMix, loss, frameReadout,
+ * optimizer, finetune, videosPerStep, examplesPerVideo.
  */
 export interface ConfigOverrides {
   readonly preset?: string;
@@ -16,6 +16,7 @@ export interface ConfigOverrides {
   readonly layout?: Partial<JointTrainingConfig['layout']>;
   readonly taskMix?: JointTrainingConfig['taskMix'];
   readonly loss?: Partial<JointTrainingConfig['loss']>;
+  readonly frameReadout?: JointTrainingConfig['frameReadout'];
   readonly optimizer?: Partial<JointTrainingConfig['optimizer']>;
   readonly finetune?: JointTrainingConfig['finetune'];
   readonly videosPerStep?: number;
@@ -42,6 +43,7 @@ export function overriddenConfig(name: string, o: ConfigOverrides): JointTrainin
     layout: { ...base.layout, ...o.layout },
     taskMix: o.taskMix ?? base.taskMix,
     loss: { ...base.loss, ...o.loss },
+    frameReadout: o.frameReadout ?? base.frameReadout,
     optimizer: { ...base.optimizer, ...o.optimizer },
     finetune: o.finetune ?? base.finetune,
     videosPerStep: o.videosPerStep ?? base.videosPerStep,

@@ -6,13 +6,12 @@
  * Diagnostics; not part of CI. Needs a preset without slow keyframes (fast-only) and 1 token per frame.
  *
  *   npx tsx experiments/oracle-features.ts NAME '{"preset":"fast-only","steps":400}' \
- *     --train DIR --val DIR --out DIR [--scale 0.1] [--read-at frame-id|visual]
- *     [--id-embedding | --time-embedding]
+ *     --train DIR --val DIR --out DIR [--scale 0.1] [--id-embedding | --time-embedding]
  *
- * `--scale`: standard deviation of the fixed projection. `--read-at visual`: the auxiliary heads read
- * each fast frame's visual token instead of its frame-id token two positions later. `--id-embedding`:
- * each fast token also carries its frame-id token's embedding; `--time-embedding`: a learned row per
- * fast-frame position instead (both give the answer a way to name a frame without a positional hop).
+ * `--scale`: standard deviation of the fixed projection. `--id-embedding`: each fast token also carries
+ * its frame-id token's embedding; `--time-embedding`: a learned row per fast-frame position instead
+ * (both give the answer a way to name a frame without a positional hop). Where the heads read is the
+ * JSON's `frameReadout` (`"visual"`: each frame's own token, no hop).
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
@@ -20,7 +19,7 @@ import { gatherRows, type VideoLoomModel } from '@videoloom/llm-core';
 import { frameIdTextOf, resolveLayoutConfig } from '@videoloom/slowfast';
 import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
 import { FfmpegVideoSource } from '@videoloom/video-io';
-import { FRAME_EVENT_COUNT, frameEventTargets, JointExampleBuilder } from '../src/joint/examples.js';
+import { FRAME_EVENT_COUNT, frameEventTargets } from '../src/joint/examples.js';
 import { JointTrainer } from '../src/joint/joint-trainer.js';
 import { type PreparedVideo, prepareVideoCached, readSynthSplit } from '../src/joint/synth-videos.js';
 import {
@@ -35,7 +34,6 @@ const { values, positionals } = parseArgs({
   options: {
     ...JOINT_EXPERIMENT_OPTIONS,
     scale: { type: 'string', default: '0.1' },
-    'read-at': { type: 'string', default: 'frame-id' },
     'id-embedding': { type: 'boolean', default: false },
     'time-embedding': { type: 'boolean', default: false },
   },
@@ -110,17 +108,6 @@ function withOracleTokens(model: VideoLoomModel): VideoLoomModel {
     return tf.add(tokens, gatherRows(model.params.get('language_model.model.embed_tokens.weight'), rows));
   };
   return model;
-}
-// `--read-at visual`: the auxiliary heads read each fast frame's own visual token instead of its frame-id
-// token two positions later (no attention hop needed to see the frame's content).
-if (values['read-at'] === 'visual') {
-  const build = JointExampleBuilder.prototype.build;
-  JointExampleBuilder.prototype.build = function (this: JointExampleBuilder, ...args) {
-    const example = build.apply(this, args);
-    const runs = example.prompt.runs ?? [];
-    const visual = runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length - 1);
-    return { ...example, frameIdPositions: visual };
-  };
 }
 const createModel = JointTrainer.createModel;
 JointTrainer.createModel = (c, t) => withOracleTokens(createModel(c, t));

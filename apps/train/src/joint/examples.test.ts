@@ -1,7 +1,9 @@
 import { ACTIONS, CHARACTER_COLORS, generateScenario, poseAt, shotAt } from '@videoloom/data';
-import { FrameTimeline } from '@videoloom/slowfast';
+import { FrameTimeline, SlowFastLayoutBuilder } from '@videoloom/slowfast';
+import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
 import { describe, expect, it } from 'vitest';
-import { FRAME_EVENT_COUNT, frameEventTargets, spanFrameTargets } from './examples.js';
+import { FRAME_EVENT_COUNT, frameEventTargets, frameReadPositionsOf, spanFrameTargets } from './examples.js';
+import { TRAINING_PRESETS } from './training-config.js';
 
 describe('frame targets of the auxiliary heads', () => {
   it('span targets: inside covers [A, B], first and last mark A and B only', () => {
@@ -48,5 +50,35 @@ describe('frame targets of the auxiliary heads', () => {
         previous = visible ? k : -1;
       }
     }
+  });
+});
+
+describe('frameReadPositionsOf', () => {
+  const tokenizer = loadTokenizer(tinyTokenizerDir());
+  const layout = new SlowFastLayoutBuilder(tokenizer, TRAINING_PRESETS['fast-only'].layout);
+  const frames = Array.from({ length: 12 }, (_, j) => ({
+    frameId: j,
+    frameIndex: 3 * j,
+    timeSeconds: j / 4,
+  }));
+  const prompt = layout.build({
+    fastFrames: new FrameTimeline(frames, 3),
+    slowFrames: [],
+    question: 'When does it spin?',
+  });
+
+  it("'visual' reads each fast frame's own visual token, in frame order", () => {
+    const positions = frameReadPositionsOf(prompt, 'visual');
+    expect(positions).toHaveLength(12);
+    for (const p of positions) expect(prompt.ids[p]).toBe(tokenizer.specialTokenIds().imageContext);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it("'frame-id' reads the token of each frame's id, two positions after its visual token", () => {
+    const ids = frameReadPositionsOf(prompt, 'frame-id');
+    expect(ids.map((p) => tokenizer.decode([prompt.ids[p]!]).trim())).toEqual(
+      frames.map((f) => `${f.frameId}`),
+    );
+    expect(ids).toEqual(frameReadPositionsOf(prompt, 'visual').map((p) => p + 2));
   });
 });

@@ -40,13 +40,13 @@ export interface JointExample {
   readonly labels: Int32Array;
   /** Positions p whose label (the token at p) is a frame id: the frame-id loss is read there. */
   readonly frameIdLabelPositions: readonly number[];
-  /** Positions of each fast frame's id token (the frame-event head reads them), in frame-id order. */
-  readonly frameIdPositions: readonly number[];
+  /** Where the per-frame heads (frame events, span) read each fast frame, in frame-id order. */
+  readonly frameReadPositions: readonly number[];
   /** Frames whose main-character mask the [SEG] of this answer must produce (empty: no mask loss). */
   readonly maskFrames: readonly MaskFrame[];
   /**
    * Question-aware frame targets, float32 0/1 `[Nf, 3]` (inside the asked span, its first frame, its
-   * last frame), for examples about a span; null otherwise. Read at `frameIdPositions`.
+   * last frame), for examples about a span; null otherwise. Read at `frameReadPositions`.
    */
   readonly spanTargets: Float32Array | null;
 }
@@ -64,9 +64,17 @@ export function spanFrameTargets(
 }
 
 const COLOR_NAMES = Object.keys(CHARACTER_COLORS) as CharacterColor[];
-/** Positions of the frame-id tokens (the token after each fast run's `</img>`), in frame-id order. */
-export function frameIdPositionsOf(prompt: SlowFastPrompt): number[] {
-  return prompt.runs.filter((r) => r.kind === 'fast').map((r) => r.start + r.length + 1);
+/**
+ * Where the per-frame auxiliary heads read a fast frame: its id token (the token after its run's
+ * `</img>`: where the text answer has to find the frame, but content must first hop there from the
+ * visual tokens) or its last visual token (the frame's content is there without a hop).
+ */
+export type FrameReadout = 'frame-id' | 'visual';
+
+/** The position each fast frame is read at under `readout`, in frame-id order. */
+export function frameReadPositionsOf(prompt: SlowFastPrompt, readout: FrameReadout): number[] {
+  const fast = prompt.runs.filter((r) => r.kind === 'fast');
+  return fast.map((r) => (readout === 'visual' ? r.start + r.length - 1 : r.start + r.length + 1));
 }
 
 /** Frame-event targets per frame: [active | begins | ended] x colour x action. */
@@ -118,6 +126,7 @@ export class JointExampleBuilder {
     tokenizer: TextTokenizer,
     private readonly layout: SlowFastLayoutBuilder,
     private readonly prompts: TaskPrompts,
+    private readonly readout: FrameReadout = 'frame-id',
   ) {
     this.numberTokenIds = new Set();
     for (let n = 0; n < 256; n++) {
@@ -184,7 +193,7 @@ export class JointExampleBuilder {
     labels.forEach((label, p) => {
       if (label !== IGNORE_INDEX && this.numberTokenIds.has(label)) frameIdLabelPositions.push(p);
     });
-    const frameIdPositions = frameIdPositionsOf(prompt);
+    const frameReadPositions = frameReadPositionsOf(prompt, this.readout);
     const spanTargets =
       span && task !== 'dense'
         ? spanFrameTargets(timeline.length, timeline.frameIdSpanOfSeconds(span))
@@ -195,7 +204,7 @@ export class JointExampleBuilder {
       prompt,
       labels,
       frameIdLabelPositions,
-      frameIdPositions,
+      frameReadPositions,
       maskFrames,
       spanTargets,
     };

@@ -189,14 +189,14 @@ export function jointLoss(
       }
       const D2 = out.hidden.shape[2] as number;
       const atIds =
-        example.frameIdPositions.length > 0
+        example.frameReadPositions.length > 0
           ? gatherRows(
               out.hidden.reshape([L, D2]),
-              tf.tensor1d(example.frameIdPositions as number[], 'int32'),
+              tf.tensor1d(example.frameReadPositions as number[], 'int32'),
             )
           : null;
       if (spanHead && atIds && example.spanTargets && weights.spanFrames > 0) {
-        const targets = tf.tensor2d(example.spanTargets, [example.frameIdPositions.length, 3]);
+        const targets = tf.tensor2d(example.spanTargets, [example.frameReadPositions.length, 3]);
         const spanLoss = perFrameBce(targets, spanHead.apply(atIds));
         sums.span += spanLoss.dataSync()[0] as number;
         sums.spanCount++;
@@ -204,7 +204,7 @@ export function jointLoss(
       }
       if (eventHead && atIds && weights.frameEvents > 0) {
         const logits = eventHead.apply(atIds);
-        const targets = tf.tensor2d(frameEvents, [example.frameIdPositions.length, FRAME_EVENT_COUNT]);
+        const targets = tf.tensor2d(frameEvents, [example.frameReadPositions.length, FRAME_EVENT_COUNT]);
         const events = perFrameBce(targets, logits);
         sums.events += events.dataSync()[0] as number;
         sums.eventCount++;

@@ -46,7 +46,7 @@ export class JointTrainer {
     readonly spanHead: FrameEventHead | null = null,
   ) {
     this.layout = new SlowFastLayoutBuilder(tokenizer, config.layout);
-    this.examples = new JointExampleBuilder(tokenizer, this.layout, config.prompts);
+    this.examples = new JointExampleBuilder(tokenizer, this.layout, config.prompts, config.frameReadout);
     // beta1 0.9, beta2 0.999, epsilon 1e-8: PyTorch's AdamW defaults.
     this.optimizer = tf.train.adam(config.optimizer.learningRate, 0.9, 0.999, 1e-8);
     const groups: ReadonlySet<ParameterGroup> =

@@ -2,7 +2,7 @@ import type { ParameterGroup, VideoLoomModelConfigInput } from '@videoloom/llm-c
 import { COMPACT_TASK_PROMPTS, type TaskPrompts } from '@videoloom/llm-core';
 import type { SlowFastLayoutConfig } from '@videoloom/slowfast';
 import { TrainingDataError } from './errors.js';
-import type { ExampleTask } from './examples.js';
+import type { ExampleTask, FrameReadout } from './examples.js';
 import type { JointLossWeights } from './joint-loss.js';
 import type { FrameSampling } from './synth-videos.js';
 
@@ -20,6 +20,8 @@ export interface JointTrainingConfig {
   /** Relative frequency of each example kind. */
   readonly taskMix: Readonly<Record<ExampleTask, number>>;
   readonly loss: JointLossWeights;
+  /** Where the frame-event and span heads read each fast frame. @defaultValue 'frame-id' */
+  readonly frameReadout?: FrameReadout;
   /**
    * 'full' trains every parameter; 'lora' trains the paper's set (LoRA, embeddings, lm_head, seg head);
    * a list trains exactly those groups (e.g. all but 'vision' keeps a ViT from `--init` as it is).

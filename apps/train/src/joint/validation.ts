@@ -2,7 +2,7 @@ import { tf } from '@videoloom/backend';
 import { fillTaskPrompt, gatherRows, generate } from '@videoloom/llm-core';
 import { charadesIoU } from '@videoloom/metrics';
 import { parseTemporalGrounding, type SlowFastPrompt } from '@videoloom/slowfast';
-import { frameIdPositionsOf } from './examples.js';
+import { type FrameReadout, frameReadPositionsOf } from './examples.js';
 import { type FrameEventHead, videoVisualTokens } from './joint-loss.js';
 import type { JointTrainer } from './joint-trainer.js';
 import type { PreparedVideo } from './synth-videos.js';
@@ -85,7 +85,7 @@ export async function validateWhen(
       decode: (ids) => tokenizer.decode(ids, { skipSpecialTokens: true }),
     });
     if (trainer.spanHead) {
-      const span = spanFromHead(trainer.spanHead, model, prompt, visual);
+      const span = spanFromHead(trainer.spanHead, model, prompt, visual, trainer.config.frameReadout);
       const seconds = timeline.secondsOfFrameIdSpan(span);
       headIous.push(charadesIoU([item.span[0], item.span[1]], [seconds.startSeconds, seconds.endSeconds]));
     }
@@ -119,11 +119,15 @@ function spanFromHead(
   model: JointTrainer['model'],
   prompt: SlowFastPrompt,
   visual: tf.Tensor,
+  readout: FrameReadout = 'frame-id',
 ): { startFrameId: number; endFrameId: number } {
   const inside = tf.tidy(() => {
     const out = model.forward({ sequence: prompt, visualTokens: visual });
     const D = out.hidden.shape[2] as number;
-    const rows = gatherRows(out.hidden.reshape([-1, D]), tf.tensor1d(frameIdPositionsOf(prompt), 'int32'));
+    const rows = gatherRows(
+      out.hidden.reshape([-1, D]),
+      tf.tensor1d(frameReadPositionsOf(prompt, readout), 'int32'),
+    );
     return head.apply(rows).slice([0, 0], [-1, 1]).reshape([-1]);
   });
   const logits = Array.from(inside.dataSync());
