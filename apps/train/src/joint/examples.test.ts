@@ -81,4 +81,11 @@ describe('frameReadPositionsOf', () => {
     );
     expect(ids).toEqual(frameReadPositionsOf(prompt, 'visual').map((p) => p + 2));
   });
+
+  it("'both' reads every visual position, then every id position", () => {
+    expect(frameReadPositionsOf(prompt, 'both')).toEqual([
+      ...frameReadPositionsOf(prompt, 'visual'),
+      ...frameReadPositionsOf(prompt, 'frame-id'),
+    ]);
+  });
 });

@@ -67,14 +67,20 @@ const COLOR_NAMES = Object.keys(CHARACTER_COLORS) as CharacterColor[];
 /**
  * Where the per-frame auxiliary heads read a fast frame: its id token (the token after its run's
  * `</img>`: where the text answer has to find the frame, but content must first hop there from the
- * visual tokens) or its last visual token (the frame's content is there without a hop).
+ * visual tokens), its last visual token (the frame's content is there without a hop), or both (the
+ * same targets at each: the visual read teaches the binding, the id read carries it to the id).
  */
-export type FrameReadout = 'frame-id' | 'visual';
+export type FrameReadout = 'frame-id' | 'visual' | 'both';
 
-/** The position each fast frame is read at under `readout`, in frame-id order. */
+/**
+ * The positions fast frames are read at under `readout`, in frame-id order (for 'both': every visual
+ * position, then every id position).
+ */
 export function frameReadPositionsOf(prompt: SlowFastPrompt, readout: FrameReadout): number[] {
   const fast = prompt.runs.filter((r) => r.kind === 'fast');
-  return fast.map((r) => (readout === 'visual' ? r.start + r.length - 1 : r.start + r.length + 1));
+  const visual = fast.map((r) => r.start + r.length - 1);
+  const ids = fast.map((r) => r.start + r.length + 1);
+  return readout === 'visual' ? visual : readout === 'frame-id' ? ids : [...visual, ...ids];
 }
 
 /** Frame-event targets per frame: [active | begins | ended] x colour x action. */

@@ -109,6 +109,16 @@ export function perFrameBce(targets: Tensor, logits: Tensor): tf.Scalar {
   ) as tf.Scalar;
 }
 
+/**
+ * Per-frame targets `[Nf, width]` repeated for `reads` read positions (a whole number of times the frame
+ * count: a readout may read every frame at more than one position).
+ */
+function perReadTargets(perFrame: Float32Array, width: number, reads: number): Tensor {
+  const frames = perFrame.length / width;
+  const targets = tf.tensor2d(perFrame, [frames, width]);
+  return reads === frames ? targets : tf.tile(targets, [reads / frames, 1]);
+}
+
 /** One video of a batch: its decoded frames, its sequences and its frame-event targets. */
 export interface VideoBatch {
   readonly video: PreparedVideo;
@@ -188,23 +198,24 @@ export function jointLoss(
         sums.frameIdCount += example.frameIdLabelPositions.length;
       }
       const D2 = out.hidden.shape[2] as number;
-      const atIds =
-        example.frameReadPositions.length > 0
+      const reads = example.frameReadPositions.length;
+      const atReads =
+        reads > 0
           ? gatherRows(
               out.hidden.reshape([L, D2]),
               tf.tensor1d(example.frameReadPositions as number[], 'int32'),
             )
           : null;
-      if (spanHead && atIds && example.spanTargets && weights.spanFrames > 0) {
-        const targets = tf.tensor2d(example.spanTargets, [example.frameReadPositions.length, 3]);
-        const spanLoss = perFrameBce(targets, spanHead.apply(atIds));
+      if (spanHead && atReads && example.spanTargets && weights.spanFrames > 0) {
+        const targets = perReadTargets(example.spanTargets, 3, reads);
+        const spanLoss = perFrameBce(targets, spanHead.apply(atReads));
         sums.span += spanLoss.dataSync()[0] as number;
         sums.spanCount++;
         loss = tf.add(loss, tf.mul(spanLoss, weights.spanFrames));
       }
-      if (eventHead && atIds && weights.frameEvents > 0) {
-        const logits = eventHead.apply(atIds);
-        const targets = tf.tensor2d(frameEvents, [example.frameReadPositions.length, FRAME_EVENT_COUNT]);
+      if (eventHead && atReads && weights.frameEvents > 0) {
+        const logits = eventHead.apply(atReads);
+        const targets = perReadTargets(frameEvents, FRAME_EVENT_COUNT, reads);
         const events = perFrameBce(targets, logits);
         sums.events += events.dataSync()[0] as number;
         sums.eventCount++;

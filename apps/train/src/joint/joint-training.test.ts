@@ -1,15 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectTfjsBackend } from '@videoloom/backend';
+import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { writeSynthSplit } from '@videoloom/data';
 import { SafetensorsCheckpoint, VideoLoomPipeline } from '@videoloom/llm-core';
 import { Sam2Bridge } from '@videoloom/sam2-bridge';
-import { tinyTokenizerDir } from '@videoloom/tokenizer';
+import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
 import { FfmpegVideoSource } from '@videoloom/video-io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrainerState } from './checkpoint.js';
 import { defaultMaskModelIo } from './defaults.js';
+import { type FrameReadout, frameEventTargets } from './examples.js';
+import { FrameEventHead, jointLoss, type LossParts } from './joint-loss.js';
+import { JointTrainer } from './joint-trainer.js';
+import { prepareVideoCached, readSynthSplit } from './synth-videos.js';
 import { runJointTraining } from './train-run.js';
 import { type JointTrainingConfig, resolveTrainingConfig } from './training-config.js';
 
@@ -183,4 +187,51 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
       expect(answer.masks).toEqual([]);
     }
   }, 120_000);
+
+  it("readout 'both': the span and event terms are the means of the 'visual' and 'frame-id' terms", async () => {
+    const split = await readSynthSplit(join(dir, 'train'));
+    const video = await prepareVideoCached(split, split.videoIds[0]!, config.sampling, 'render');
+    const tokenizer = loadTokenizer(tinyTokenizerDir());
+    const model = JointTrainer.createModel(config, tokenizer);
+    const D = model.config.decoder.hiddenSize;
+    const spanHead = new FrameEventHead(D, 3, { name: 'span_head', outputs: 3 });
+    const eventHead = new FrameEventHead(D, 4, { priorLogit: -4 });
+    const item = video.items.find((i) => i.task === 'when')!;
+    const termsAt = (frameReadout: FrameReadout) => {
+      const trainer = new JointTrainer(
+        { ...config, frameReadout },
+        tokenizer,
+        model,
+        null,
+        eventHead,
+        spanHead,
+      );
+      const example = trainer.examples.build(video, 'when', item, () => []);
+      const frameEvents = frameEventTargets(video.scenario, video.timeline!);
+      const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
+      const weights = { text: 1, mask: 0, frameEvents: 1, spanFrames: 1 };
+      tf.tidy(() =>
+        jointLoss(
+          model,
+          null,
+          eventHead,
+          spanHead,
+          [{ video, examples: [example], frameEvents }],
+          weights,
+          parts,
+        ),
+      );
+      return parts;
+    };
+    const visual = termsAt('visual');
+    const ids = termsAt('frame-id');
+    const both = termsAt('both');
+    expect(visual.spanFrames).not.toBeCloseTo(ids.spanFrames, 4);
+    expect(both.spanFrames).toBeCloseTo((visual.spanFrames + ids.spanFrames) / 2, 5);
+    expect(both.frameEvents).toBeCloseTo((visual.frameEvents + ids.frameEvents) / 2, 4);
+    expect(both.text).toBeCloseTo(visual.text, 5);
+    model.dispose();
+    spanHead.dispose();
+    eventHead.dispose();
+  });
 });

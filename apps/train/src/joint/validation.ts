@@ -113,7 +113,10 @@ export async function validateWhen(
   };
 }
 
-/** The longest run of frames the span head puts inside the asked span (its most likely frame if none). */
+/**
+ * The longest run of frames the span head puts inside the asked span (its most likely frame if none),
+ * read where the readout reads it ('both': at the ids, where the text answer has to find it).
+ */
 function spanFromHead(
   head: FrameEventHead,
   model: JointTrainer['model'],
@@ -126,7 +129,7 @@ function spanFromHead(
     const D = out.hidden.shape[2] as number;
     const rows = gatherRows(
       out.hidden.reshape([-1, D]),
-      tf.tensor1d(frameReadPositionsOf(prompt, readout), 'int32'),
+      tf.tensor1d(frameReadPositionsOf(prompt, readout === 'both' ? 'frame-id' : readout), 'int32'),
     );
     return head.apply(rows).slice([0, 0], [-1, 1]).reshape([-1]);
   });
