@@ -10,6 +10,7 @@ import {
 import type { LoomBenchItem } from '@videoloom/metrics';
 import { SlowFastLayoutBuilder } from '@videoloom/slowfast';
 import type { TextTokenizer } from '@videoloom/tokenizer';
+import { TrainingDataError } from './errors.js';
 import { EXAMPLE_TASKS, type ExampleTask, frameEventTargets, JointExampleBuilder } from './examples.js';
 import {
   type FrameEventHead,
@@ -49,11 +50,22 @@ export class JointTrainer {
     this.examples = new JointExampleBuilder(tokenizer, this.layout, config.prompts, config.frameReadout);
     // beta1 0.9, beta2 0.999, epsilon 1e-8: PyTorch's AdamW defaults.
     this.optimizer = tf.train.adam(config.optimizer.learningRate, 0.9, 0.999, 1e-8);
+    const modelGroups = new Set(model.params.specs.map((spec) => spec.group));
+    if (Array.isArray(config.finetune)) {
+      // The list may come from JSON (experiments, a stored config): a misspelt group would freeze silently.
+      const unknown = config.finetune.filter((g) => !modelGroups.has(g));
+      if (unknown.length > 0) {
+        throw new TrainingDataError(
+          'config.finetune',
+          `unknown parameter group(s) ${unknown.map((g) => `"${g}"`).join(', ')}; this model has ${[...modelGroups].join(', ')}`,
+        );
+      }
+    }
     const groups: ReadonlySet<ParameterGroup> =
       config.finetune === 'lora'
         ? PAPER_TRAINABLE_GROUPS
         : config.finetune === 'full'
-          ? new Set(model.params.specs.map((spec) => spec.group))
+          ? modelGroups
           : new Set(config.finetune);
     this.variables = [
       ...model.setTrainable(groups),

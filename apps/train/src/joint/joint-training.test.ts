@@ -164,6 +164,19 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
     expect(await changed('language_model.model.layers.0.mlp.up_proj.weight')).toBe(true);
   }, 120_000);
 
+  it('a misspelt group in a finetune list is a typed error naming it, not a silently frozen group', () => {
+    const tokenizer = loadTokenizer(tinyTokenizerDir());
+    const model = JointTrainer.createModel(config, tokenizer);
+    const misspelt = { ...config, finetune: ['decoder', 'embeddings'] } as unknown as JointTrainingConfig;
+    expect(() => new JointTrainer(misspelt, tokenizer, model, null, null)).toThrow(
+      expect.objectContaining({
+        name: 'VL_TrainingDataError',
+        message: expect.stringMatching(/config\.finetune.*"embeddings".*embed_tokens/),
+      }),
+    );
+    model.dispose();
+  });
+
   it.fails('known issue: the tiny SAM2 image encoder does not resume bit-exactly yet', () => {
     const a = readFileSync(join(dir, 'straight', 'checkpoint', 'sam2', 'tiny_sam2.safetensors'));
     const b = readFileSync(join(dir, 'interrupted', 'checkpoint', 'sam2', 'tiny_sam2.safetensors'));
