@@ -125,6 +125,8 @@ export interface VideoBatch {
   readonly examples: readonly JointExample[];
   /** float32 0/1 `[Nf, FRAME_EVENT_COUNT]`. */
   readonly frameEvents: Float32Array;
+  /** The video's visual tokens when they cannot change (vision and projector frozen): the encoder is skipped. */
+  readonly visualTokens?: Tensor;
 }
 
 /** Loss parts of one batch, as numbers (means over the batch). */
@@ -165,8 +167,8 @@ export function jointLoss(
     spanCount: 0,
   };
   let sequences = 0;
-  for (const { video, examples, frameEvents } of batch) {
-    const visual = videoVisualTokens(model, video);
+  for (const { video, examples, frameEvents, visualTokens } of batch) {
+    const visual = visualTokens ?? videoVisualTokens(model, video);
     for (const example of examples) {
       sequences++;
       const out = model.forward({ sequence: example.prompt, visualTokens: visual, training: true });

@@ -18,6 +18,7 @@ import {
   type LossParts,
   type MaskLossModel,
   type VideoBatch,
+  videoVisualTokens,
 } from './joint-loss.js';
 import type { PreparedVideo } from './synth-videos.js';
 import type { JointTrainingConfig } from './training-config.js';
@@ -36,6 +37,11 @@ export class JointTrainer {
   readonly variables: tf.Variable[];
   readonly examples: JointExampleBuilder;
   readonly layout: SlowFastLayoutBuilder;
+  /**
+   * Visual tokens by video id while neither vision nor projector trains (stage 2 of a stage-wise run):
+   * they cannot change, and the encoder is most of a step's time. Null when either trains.
+   */
+  private readonly frozenVisualTokens: Map<string, tf.Tensor> | null;
   stepsTaken = 0;
 
   constructor(
@@ -67,6 +73,7 @@ export class JointTrainer {
         : config.finetune === 'full'
           ? modelGroups
           : new Set(config.finetune);
+    this.frozenVisualTokens = groups.has('vision') || groups.has('projector') ? null : new Map();
     this.variables = [
       ...model.setTrainable(groups),
       ...(maskModel?.trainableVariables ?? []),
@@ -143,9 +150,24 @@ export class JointTrainer {
   step(batch: readonly VideoBatch[]): StepRecord {
     const started = performance.now();
     const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
+    const cache = this.frozenVisualTokens;
+    if (cache) {
+      for (const { video } of batch) {
+        if (!cache.has(video.videoId)) cache.set(video.videoId, videoVisualTokens(this.model, video));
+      }
+    }
+    const withTokens = cache ? batch.map((b) => ({ ...b, visualTokens: cache.get(b.video.videoId) })) : batch;
     const { grads, value } = tf.variableGrads(
       () =>
-        jointLoss(this.model, this.maskModel, this.eventHead, this.spanHead, batch, this.config.loss, parts),
+        jointLoss(
+          this.model,
+          this.maskModel,
+          this.eventHead,
+          this.spanHead,
+          withTokens,
+          this.config.loss,
+          parts,
+        ),
       this.variables,
     );
     value.dispose();
@@ -188,5 +210,7 @@ export class JointTrainer {
 
   dispose(): void {
     this.optimizer.dispose();
+    for (const tokens of this.frozenVisualTokens?.values() ?? []) tokens.dispose();
+    this.frozenVisualTokens?.clear();
   }
 }

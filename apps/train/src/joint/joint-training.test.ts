@@ -247,4 +247,32 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
     spanHead.dispose();
     eventHead.dispose();
   });
+
+  it('with vision and projector frozen, cached visual tokens give the loss a fresh encoder pass gives', async () => {
+    const split = await readSynthSplit(join(dir, 'train'));
+    const videos = await Promise.all(
+      split.videoIds.map((id) => prepareVideoCached(split, id, config.sampling, 'render')),
+    );
+    const tokenizer = loadTokenizer(tinyTokenizerDir());
+    const model = JointTrainer.createModel(config, tokenizer);
+    const stage2: JointTrainingConfig = {
+      ...config,
+      finetune: ['decoder', 'embed_tokens', 'lm_head'],
+      videosPerStep: 3,
+    };
+    const trainer = new JointTrainer(stage2, tokenizer, model, null, null);
+    // A batch of more than one video: tokens handed to the wrong video would change the loss.
+    const batch = Array.from({ length: 20 }, (_, step) => trainer.batchAt(step, videos)).find(
+      (b) => new Set(b.map(({ video }) => video.videoId)).size > 1,
+    )!;
+    expect(batch).toBeDefined();
+    trainer.step(batch); // fills the cache, then moves the decoder
+    const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
+    tf.tidy(() => jointLoss(model, null, null, null, batch, stage2.loss, parts));
+    const cached = trainer.step(batch);
+    expect(cached.total).toBeCloseTo(parts.total, 5);
+    expect(cached.total).not.toBeCloseTo(trainer.step(trainer.batchAt(1, videos)).total, 3);
+    trainer.dispose();
+    model.dispose();
+  });
 });
