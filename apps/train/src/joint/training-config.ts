@@ -81,6 +81,9 @@ const BASE: JointTrainingConfig = {
   // Frame events sum BCE over 264 sparse labels per frame (~14 nats at their prior): 0.2 keeps the term
   // near the text CE instead of drowning it.
   loss: { text: 1, mask: 1, frameEvents: 0.2, spanFrames: 1 },
+  // Read at the id tokens, the span head did not bind in 1,000 steps even on perfect frame features; at
+  // the visual tokens it does, and the text answer then grounds too (experiments/oracle-features.ts).
+  frameReadout: 'visual',
   finetune: 'full',
   optimizer: { learningRate: 2e-3, weightDecay: 0.01, maxGradNorm: 1, warmupRatio: 0.04 },
   steps: 1500,
