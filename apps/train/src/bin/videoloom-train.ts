@@ -7,10 +7,13 @@ runTrainCli(process.argv.slice(2), { tokenizerDir: defaultTokenizerDir, maskMode
     process.exitCode = code;
   },
   (error: unknown) => {
-    const name = error instanceof Error && error.name.startsWith('VL_') ? `${error.name}: ` : '';
-    process.stderr.write(
-      `${name}${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // A stack already begins with "VL_Name: message"; only a bare message needs the name in front.
+    const name =
+      error instanceof Error && error.name.startsWith('VL_') && !text.startsWith(error.name)
+        ? `${error.name}: `
+        : '';
+    process.stderr.write(`${name}${text}\n`);
     process.exitCode = 1;
   },
 );

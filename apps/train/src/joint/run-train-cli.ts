@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend } from '@videoloom/backend';
+import type { ParameterGroup } from '@videoloom/llm-core';
 import { exportCheckpoint } from './checkpoint.js';
 import { TrainingDataError } from './errors.js';
 import { type MaskModelIo, runJointTraining } from './train-run.js';
-import { resolveTrainingConfig, TRAINING_PRESETS } from './training-config.js';
+import { type JointTrainingConfig, resolveTrainingConfig, TRAINING_PRESETS } from './training-config.js';
 
 export const TRAIN_CLI_USAGE = `Usage: videoloom-train --train DIR --val DIR --out DIR [options]
 
@@ -23,6 +24,9 @@ Options:
   --no-resume           start over even if OUT/checkpoint exists
   --init DIR            start a fresh run from a checkpoint folder's weights (exported, or another
                         run's checkpoint/); tensors it lacks keep their initialisation
+  --finetune WHAT       full | lora | parameter groups, comma-separated (e.g. decoder,embed_tokens,
+                        lm_head,seg_head keeps the ViT and projector from --init, and computes each
+                        video's visual tokens once); default: the preset's (full)
   --prepare-only        decode and cache the splits' frames, then exit
   --export DIR          at the end, copy the checkpoint's inference files (no optimiser state) to DIR
   --device D            auto | wasm | cpu | tfjs-node | tfjs-node-gpu
@@ -34,6 +38,21 @@ function intOption(name: string, value: string | undefined): number | undefined 
   if (!Number.isInteger(n) || n < 0)
     throw new TrainingDataError(`--${name}`, `must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+/** `--finetune`: 'full', 'lora' or a comma-separated list of parameter groups (checked against the model). */
+export function finetuneOption(value: string): JointTrainingConfig['finetune'] {
+  if (value === 'full' || value === 'lora') return value;
+  const groups = value
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g.length > 0);
+  if (groups.length === 0)
+    throw new TrainingDataError(
+      '--finetune',
+      `expected full, lora or a list of parameter groups, got "${value}"`,
+    );
+  return groups as ParameterGroup[];
 }
 
 export async function runTrainCli(
@@ -57,6 +76,7 @@ export async function runTrainCli(
       'no-mask': { type: 'boolean', default: false },
       'no-resume': { type: 'boolean', default: false },
       init: { type: 'string' },
+      finetune: { type: 'string' },
       'prepare-only': { type: 'boolean', default: false },
       export: { type: 'string' },
       device: { type: 'string', default: 'auto' },
@@ -70,12 +90,13 @@ export async function runTrainCli(
   for (const required of ['train', 'val', 'out'] as const) {
     if (!values[required]) throw new TrainingDataError(`--${required}`, `is required\n\n${TRAIN_CLI_USAGE}`);
   }
-  const config = resolveTrainingConfig(values.config as string, {
+  let config = resolveTrainingConfig(values.config as string, {
     steps: intOption('steps', values.steps),
     seed: intOption('seed', values.seed),
     validateEvery: intOption('validate-every', values['validate-every']),
     checkpointEvery: intOption('checkpoint-every', values['checkpoint-every']),
   });
+  if (values.finetune !== undefined) config = { ...config, finetune: finetuneOption(values.finetune) };
   const backend = await selectTfjsBackend({ device: values.device as string });
   process.stderr.write(`tfjs backend: ${backend.name}\n`);
   const summary = await runJointTraining({
