@@ -132,7 +132,7 @@ export class JointExampleBuilder {
     tokenizer: TextTokenizer,
     private readonly layout: SlowFastLayoutBuilder,
     private readonly prompts: TaskPrompts,
-    private readonly readout: FrameReadout = 'frame-id',
+    private readonly readout: FrameReadout,
   ) {
     this.numberTokenIds = new Set();
     for (let n = 0; n < 256; n++) {

@@ -140,6 +140,11 @@ export interface LossParts {
   spanFrames: number;
 }
 
+/** Loss parts before a batch fills them in. */
+export function emptyLossParts(): LossParts {
+  return { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
+}
+
 /**
  * The joint loss of a batch, built to be differentiated: vision encoder once per video, every
  * sequence of that video on the same visual tokens, CE(text) + w·mask + w·frame-events.

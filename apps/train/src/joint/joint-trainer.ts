@@ -11,8 +11,15 @@ import type { LoomBenchItem } from '@videoloom/metrics';
 import { SlowFastLayoutBuilder } from '@videoloom/slowfast';
 import type { TextTokenizer } from '@videoloom/tokenizer';
 import { TrainingDataError } from './errors.js';
-import { EXAMPLE_TASKS, type ExampleTask, frameEventTargets, JointExampleBuilder } from './examples.js';
 import {
+  EXAMPLE_TASKS,
+  type ExampleTask,
+  type FrameReadout,
+  frameEventTargets,
+  JointExampleBuilder,
+} from './examples.js';
+import {
+  emptyLossParts,
   type FrameEventHead,
   jointLoss,
   type LossParts,
@@ -37,6 +44,8 @@ export class JointTrainer {
   readonly variables: tf.Variable[];
   readonly examples: JointExampleBuilder;
   readonly layout: SlowFastLayoutBuilder;
+  /** Where the per-frame heads read (`config.frameReadout`; older checkpoints lack it: 'frame-id'). */
+  readonly frameReadout: FrameReadout;
   /**
    * Visual tokens by video id while neither vision nor projector trains (stage 2 of a stage-wise run):
    * they cannot change, and the encoder is most of a step's time. Null when either trains.
@@ -53,7 +62,8 @@ export class JointTrainer {
     readonly spanHead: FrameEventHead | null = null,
   ) {
     this.layout = new SlowFastLayoutBuilder(tokenizer, config.layout);
-    this.examples = new JointExampleBuilder(tokenizer, this.layout, config.prompts, config.frameReadout);
+    this.frameReadout = config.frameReadout ?? 'frame-id';
+    this.examples = new JointExampleBuilder(tokenizer, this.layout, config.prompts, this.frameReadout);
     // beta1 0.9, beta2 0.999, epsilon 1e-8: PyTorch's AdamW defaults.
     this.optimizer = tf.train.adam(config.optimizer.learningRate, 0.9, 0.999, 1e-8);
     const modelGroups = new Set(model.params.specs.map((spec) => spec.group));
@@ -149,7 +159,7 @@ export class JointTrainer {
   /** One AdamW step with global-norm clipping on the joint loss of `batch`. */
   step(batch: readonly VideoBatch[]): StepRecord {
     const started = performance.now();
-    const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
+    const parts = emptyLossParts();
     const cache = this.frozenVisualTokens;
     if (cache) {
       for (const { video } of batch) {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrainerState } from './checkpoint.js';
 import { defaultMaskModelIo } from './defaults.js';
 import { type FrameReadout, frameEventTargets } from './examples.js';
-import { FrameEventHead, jointLoss, type LossParts } from './joint-loss.js';
+import { emptyLossParts, FrameEventHead, jointLoss } from './joint-loss.js';
 import { JointTrainer } from './joint-trainer.js';
 import { prepareVideoCached, readSynthSplit } from './synth-videos.js';
 import { runJointTraining } from './train-run.js';
@@ -221,7 +221,7 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
       );
       const example = trainer.examples.build(video, 'when', item, () => []);
       const frameEvents = frameEventTargets(video.scenario, video.timeline!);
-      const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
+      const parts = emptyLossParts();
       const weights = { text: 1, mask: 0, frameEvents: 1, spanFrames: 1 };
       tf.tidy(() =>
         jointLoss(
@@ -267,7 +267,7 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
     )!;
     expect(batch).toBeDefined();
     trainer.step(batch); // fills the cache, then moves the decoder
-    const parts: LossParts = { total: 0, text: 0, frameId: 0, mask: 0, frameEvents: 0, spanFrames: 0 };
+    const parts = emptyLossParts();
     tf.tidy(() => jointLoss(model, null, null, null, batch, stage2.loss, parts));
     const cached = trainer.step(batch);
     expect(cached.total).toBeCloseTo(parts.total, 5);

@@ -85,7 +85,7 @@ export async function validateWhen(
       decode: (ids) => tokenizer.decode(ids, { skipSpecialTokens: true }),
     });
     if (trainer.spanHead) {
-      const span = spanFromHead(trainer.spanHead, model, prompt, visual, trainer.config.frameReadout);
+      const span = spanFromHead(trainer.spanHead, model, prompt, visual, trainer.frameReadout);
       const seconds = timeline.secondsOfFrameIdSpan(span);
       headIous.push(charadesIoU([item.span[0], item.span[1]], [seconds.startSeconds, seconds.endSeconds]));
     }
@@ -122,7 +122,7 @@ function spanFromHead(
   model: JointTrainer['model'],
   prompt: SlowFastPrompt,
   visual: tf.Tensor,
-  readout: FrameReadout = 'frame-id',
+  readout: FrameReadout,
 ): { startFrameId: number; endFrameId: number } {
   const inside = tf.tidy(() => {
     const out = model.forward({ sequence: prompt, visualTokens: visual });
