@@ -6,11 +6,13 @@
  * Diagnostics; not part of CI. Needs a preset without slow keyframes (fast-only) and 1 token per frame.
  *
  *   npx tsx experiments/oracle-features.ts NAME '{"preset":"fast-only","steps":400}' \
- *     --train DIR --val DIR --out DIR [--scale 0.1] [--id-embedding | --time-embedding]
+ *     --train DIR --val DIR --out DIR [--scale 0.1] [--id-embedding | --time-embedding] [--tie-lm-head]
  *
  * `--scale`: standard deviation of the fixed projection. `--id-embedding`: each fast token also carries
  * its frame-id token's embedding; `--time-embedding`: a learned row per fast-frame position instead
- * (both give the answer a way to name a frame without a positional hop). Where the heads read is the
+ * (both give the answer a way to name a frame without a positional hop). `--tie-lm-head`: the logits
+ * use the token embeddings (lm_head = embed_tokens transposed), so copying a frame id's embedding scores
+ * that id; the JSON's `finetune` must then list groups without `lm_head`. Where the heads read is the
  * JSON's `frameReadout` (`"visual"`: each frame's own token, no hop).
  */
 import { parseArgs } from 'node:util';
@@ -36,6 +38,7 @@ const { values, positionals } = parseArgs({
     scale: { type: 'string', default: '0.1' },
     'id-embedding': { type: 'boolean', default: false },
     'time-embedding': { type: 'boolean', default: false },
+    'tie-lm-head': { type: 'boolean', default: false },
   },
 });
 const experiment = jointExperiment(
@@ -73,6 +76,8 @@ const D = config.model.decoder?.hiddenSize ?? 128;
 const projection = tf.randomNormal([FRAME_EVENT_COUNT, D], 0, Number(values.scale), 'float32', 99);
 
 const TIME_EMBEDDING = 'mlp1.frame_time_embedding.weight';
+const EMBED_TOKENS = 'language_model.model.embed_tokens.weight';
+const LM_HEAD = 'language_model.lm_head.weight';
 /** The token of each frame id's text (one token per id below 256 in the tiny vocabulary). */
 const tokenizer = loadTokenizer(tinyTokenizerDir());
 const layout = resolveLayoutConfig(config.layout);
@@ -82,6 +87,11 @@ const frameIdTokenIds = Array.from(
 );
 
 function withOracleTokens(model: VideoLoomModel): VideoLoomModel {
+  if (values['tie-lm-head']) {
+    const get = model.params.get.bind(model.params);
+    (model.params as { get: (name: string) => tf.Tensor }).get = (name: string) =>
+      name === LM_HEAD ? tf.transpose(get(EMBED_TOKENS)) : get(name);
+  }
   if (values['time-embedding']) {
     model.params.addSpecs([
       { name: TIME_EMBEDDING, shape: [256, D], transposed: false, group: 'projector', init: 'normal' },
@@ -105,7 +115,7 @@ function withOracleTokens(model: VideoLoomModel): VideoLoomModel {
     if (!values['id-embedding']) return tokens;
     // `--id-embedding`: each fast token also carries the embedding of its frame-id token.
     const rows = tf.tensor1d(frameIdTokenIds.slice(0, nf), 'int32');
-    return tf.add(tokens, gatherRows(model.params.get('language_model.model.embed_tokens.weight'), rows));
+    return tf.add(tokens, gatherRows(model.params.get(EMBED_TOKENS), rows));
   };
   return model;
 }
