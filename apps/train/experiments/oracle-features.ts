@@ -88,6 +88,10 @@ const frameIdTokenIds = Array.from(
 
 function withOracleTokens(model: VideoLoomModel): VideoLoomModel {
   if (values['tie-lm-head']) {
+    // lm_head is no longer read, so it cannot train: tfjs would fail on it with no word of why.
+    if (!Array.isArray(config.finetune) || config.finetune.includes('lm_head')) {
+      throw new Error('--tie-lm-head: the JSON\'s "finetune" must list parameter groups without "lm_head"');
+    }
     const get = model.params.get.bind(model.params);
     (model.params as { get: (name: string) => tf.Tensor }).get = (name: string) =>
       name === LM_HEAD ? tf.transpose(get(EMBED_TOKENS)) : get(name);

@@ -6,7 +6,7 @@
  *   npx tsx experiments/vision-probe.ts --train DIR --val DIR [--pool avg|max] [--pool-size 4] [--motion]
  *     [--steps 300] [--lr 0.002] [--actions main|per-colour] [--trivial | --colour-only]
  *     [--vision-hidden N] [--vision-layers N] [--train-videos 400] [--videos-per-step 2] [--window N]
- *     [--save DIR] [--init-range R]
+ *     [--save DIR] [--init-range R] [--patch-mlp]
  *
  * Labels per fast frame: which colours are on screen (sigmoid), and the action being done (softmax,
  * "none" included): the main character's (`main`), or every visible character's (`per-colour`,
@@ -16,7 +16,9 @@
  * (more videos per step for the same frames). `--save DIR` writes the model every 500 steps and at the
  * end in the slowfast preset's sizes and vocabulary, so `videoloom-train --init DIR` can start a joint
  * run from its ViT and projector (stage 1 of a stage-wise run). `--init-range R`: the standard
- * deviation of fresh weights (vision and projector), instead of the presets'.
+ * deviation of fresh weights (vision and projector), instead of the presets'. `--patch-mlp`: a baseline
+ * in place of the vision path, the simplest model that can tell colours apart (one ReLU layer over each
+ * patch's pixels, max over the patches): is the ViT slower than it?
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'videos-per-step': { type: 'string', default: '2' },
     window: { type: 'string' },
     'init-range': { type: 'string' },
+    'patch-mlp': { type: 'boolean', default: false },
   },
 });
 if (!values.train || !values.val) {
@@ -135,14 +138,31 @@ const val = await load(values.val, 40, undefined);
 /** Tokens per fast frame after pixel shuffle and pooling, concatenated into one frame feature. */
 const tokensPerFrame =
   (config.vision.imageSize / config.vision.patchSize / 2 / config.fastPool.poolSize) ** 2;
-const D = config.decoder.hiddenSize * tokensPerFrame;
+const patchMlp = values['patch-mlp'];
+const D = patchMlp ? config.decoder.hiddenSize : config.decoder.hiddenSize * tokensPerFrame;
+const P = config.vision.patchSize;
+const patchWeights = tf.variable(tf.randomNormal([3 * P * P, D], 0, 0.02, 'float32', 13));
+const patchBias = tf.variable(tf.zeros([D]));
 const outputs = C + slots * (A + 1);
 const w1 = tf.variable(tf.randomNormal([3 * D, 128], 0, 1 / Math.sqrt(3 * D), 'float32', 11));
 const b1 = tf.variable(tf.zeros([128]));
 const w2 = tf.variable(tf.randomNormal([128, outputs], 0, 0.1, 'float32', 12));
 const b2 = tf.variable(tf.zeros([outputs]));
 const groups = new Set<ParameterGroup>(['vision', 'projector']);
-const variables = [...model.setTrainable(groups), w1, b1, w2, b2];
+const variables = [...(patchMlp ? [patchWeights, patchBias] : model.setTrainable(groups)), w1, b1, w2, b2];
+
+/** `--patch-mlp`'s frame feature `[nf, D]`: max over patches of relu(pixels of the patch @ W + b). */
+function patchMlpFeatures(pixels: tf.Tensor4D): tf.Tensor2D {
+  const nf = pixels.shape[0];
+  const g = S / P;
+  const patches = tf
+    .transpose(pixels.reshape([nf, 3, g, P, g, P]), [0, 2, 4, 1, 3, 5])
+    .reshape([nf * g * g, 3 * P * P]);
+  return tf
+    .relu(tf.add(tf.matMul(patches, patchWeights), patchBias))
+    .reshape([nf, g * g, D])
+    .max(1);
+}
 
 /** Logits `[nf, outputs]` of one video's fast frames. */
 function logitsOf(item: Labelled): tf.Tensor2D {
@@ -151,7 +171,7 @@ function logitsOf(item: Labelled): tf.Tensor2D {
     item.video.mllmPixels.subarray(item.offset * 3 * S * S, (item.offset + nf) * 3 * S * S),
     [nf, 3, S, S],
   );
-  const tokens = model.videoTokens(pixels, null).reshape([nf, D]);
+  const tokens = patchMlp ? patchMlpFeatures(pixels) : model.videoTokens(pixels, null).reshape([nf, D]);
   const previous = tf.concat([tokens.slice([0, 0], [1, D]), tokens.slice([0, 0], [nf - 1, D])]);
   const next = tf.concat([tokens.slice([1, 0], [nf - 1, D]), tokens.slice([nf - 1, 0], [1, D])]);
   const hidden = tf.relu(tf.add(tf.matMul(tf.concat([previous, tokens, next], 1), w1), b1));
