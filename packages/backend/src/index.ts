@@ -28,14 +28,15 @@ export {
   isVideoLoomError,
   ModelContractError,
   OpNotImplementedError,
+  SafetensorsFormatError,
   SessionInputError,
   TensorInteropError,
   UnsupportedDeviceError,
   VIDEOLOOM_ERROR_MARKER,
 } from './errors/index.js';
 export { type FlagName, getFlag, registerFlag, resetFlags, setFlag } from './flags.js';
+export { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16 } from './half-float.js';
 export {
-  float16ToFloat32,
   type HostDType,
   type HostTensor,
   hostToOrt,
@@ -75,6 +76,22 @@ export {
   type TensorSpec,
 } from './ort/session.js';
 export { BackendRegistry } from './registry.js';
+export {
+  DTYPE_BYTES,
+  decodeTensorBytes,
+  encodeSafetensors,
+  type HostTensorData,
+  type InMemorySafetensors,
+  parseSafetensors,
+  parseSafetensorsHeader,
+  readSafetensorsHeader,
+  type SafetensorsDType,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+  type TensorToWrite,
+  writeFileAtomic,
+  writeSafetensors,
+} from './safetensors/safetensors.js';
 export {
   createDefaultRegistry,
   defaultRegistry,

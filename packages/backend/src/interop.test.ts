@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TensorInteropError } from './errors/tensor-interop-error.js';
-import { float16ToFloat32, hostToTfjs, OrtTensor, ortToHost, ortToTfjs, tfjsToOrt } from './interop.js';
+import { float16ToFloat32 } from './half-float.js';
+import { hostToTfjs, OrtTensor, ortToHost, ortToTfjs, tfjsToOrt } from './interop.js';
 import { measureLeaks, memorySnapshot } from './memory.js';
 import { selectTfjsBackend } from './select.js';
 import { tf } from './tfjs/tf.js';

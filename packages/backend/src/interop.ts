@@ -1,5 +1,6 @@
 import { Tensor as OrtTensor } from 'onnxruntime-common';
 import { TensorInteropError } from './errors/tensor-interop-error.js';
+import { float16ToFloat32 } from './half-float.js';
 import { trackOrtTensor } from './memory.js';
 import { tf } from './tfjs/tf.js';
 
@@ -107,19 +108,4 @@ export function ortToHost(tensor: OrtTensor, name = 'tensor'): HostTensor {
 export function hostToTfjs(tensor: HostTensor, name = 'tensor'): tf.Tensor {
   checkSize(name, tensor.dims, tensor.data.length);
   return ortToTfjs(new OrtTensor(tensor.dtype, tensor.data as never, [...tensor.dims]), name);
-}
-
-/** IEEE 754 half -> single precision. */
-export function float16ToFloat32(half: Uint16Array): Float32Array {
-  const out = new Float32Array(half.length);
-  for (let i = 0; i < half.length; i++) {
-    const h = half[i]!;
-    const sign = h & 0x8000 ? -1 : 1;
-    const exponent = (h >> 10) & 0x1f;
-    const fraction = h & 0x3ff;
-    if (exponent === 0) out[i] = sign * 2 ** -14 * (fraction / 1024);
-    else if (exponent === 31) out[i] = fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-    else out[i] = sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-  }
-  return out;
 }

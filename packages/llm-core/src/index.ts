@@ -1,10 +1,13 @@
 // Public API of @videoloom/llm-core.
+
+// The safetensors codec is @videoloom/backend's; its format error is re-exported because loading a
+// checkpoint throws it.
+export { SafetensorsFormatError } from '@videoloom/backend';
 export { bundledTinyCheckpointDir } from './assets.js';
 export {
   CheckpointMismatchError,
   LlmCoreError,
   ModelConfigError,
-  SafetensorsFormatError,
   type TensorMismatch,
   TensorShapeError,
   VIDEOLOOM_ERROR_MARKER,
@@ -121,19 +124,5 @@ export {
   VOCABULARY_SUBSET_TENSOR,
   type WeightInitialization,
 } from './weights/checkpoint-io.js';
-export {
-  bfloat16ToFloat32,
-  float16ToFloat32,
-  float32ToBfloat16,
-  type SafetensorsDType,
-} from './weights/dtype.js';
 export { type ParameterGroup, type ParameterSpec, ParameterStore } from './weights/parameter-store.js';
-export {
-  type HostTensorData,
-  readSafetensorsHeader,
-  SafetensorsCheckpoint,
-  type SafetensorsEntry,
-  type SafetensorsHeader,
-  type TensorToWrite,
-  writeSafetensors,
-} from './weights/safetensors.js';
+export { SafetensorsCheckpoint } from './weights/safetensors-checkpoint.js';

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tf } from '@videoloom/backend';
+import { type TensorToWrite, tf, writeSafetensors } from '@videoloom/backend';
 import {
   PIPELINE_CONFIG_FILE,
   type PipelineConfig,
   SafetensorsCheckpoint,
   saveModel,
-  type TensorToWrite,
-  writeSafetensors,
 } from '@videoloom/llm-core';
 import type { JointTrainer, StepRecord } from './joint-trainer.js';
 import type { JointTrainingConfig } from './training-config.js';

@@ -4,6 +4,7 @@ import {
   isVideoLoomError,
   ModelContractError,
   OpNotImplementedError,
+  SafetensorsFormatError,
   SessionInputError,
   TensorInteropError,
   UnsupportedDeviceError,
@@ -16,6 +17,7 @@ const samples = [
   new OpNotImplementedError('AvgPoolTokens', 'webgl', ['cpu']),
   new TensorInteropError('t', 'a', 'b'),
   new ModelContractError('m.onnx', ['p']),
+  new SafetensorsFormatError('w.safetensors', 'bad', 'x'),
 ];
 const classes = [
   BackendUnavailableError,
@@ -24,6 +26,7 @@ const classes = [
   OpNotImplementedError,
   TensorInteropError,
   ModelContractError,
+  SafetensorsFormatError,
 ];
 
 describe('backend errors', () => {

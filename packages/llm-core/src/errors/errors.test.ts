@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   CheckpointMismatchError,
   ModelConfigError,
-  SafetensorsFormatError,
   TensorShapeError,
   VIDEOLOOM_ERROR_MARKER,
   VisualTokenCountError,
@@ -16,17 +15,10 @@ const samples = [
     'cause',
   ),
   new ModelConfigError('decoder.hiddenSize', 'a positive integer', -1, 'config.json'),
-  new SafetensorsFormatError('w.safetensors', 'bad', 'x'),
   new TensorShapeError('pixels', '[n, 3, H, W]', '[1]'),
   new VisualTokenCountError('visualTokens', 3, 2),
 ];
-const classes = [
-  CheckpointMismatchError,
-  ModelConfigError,
-  SafetensorsFormatError,
-  TensorShapeError,
-  VisualTokenCountError,
-];
+const classes = [CheckpointMismatchError, ModelConfigError, TensorShapeError, VisualTokenCountError];
 
 describe('llm-core errors', () => {
   it('carry VL_ names, the shared marker, and isInstance true only for their own class', () => {
@@ -42,7 +34,7 @@ describe('llm-core errors', () => {
 
   it('messages name the input, the problem and the fix', () => {
     expect(samples[1]?.message).toMatch(/config.json.*decoder\.hiddenSize.*positive integer.*-1/);
-    expect(samples[4]?.message).toMatch(
+    expect(samples[3]?.message).toMatch(
       /3 <IMG_CONTEXT> position\(s\) but visualTokens holds 2.*same SlowFast layout/,
     );
     expect(samples[0]?.message).toMatch(

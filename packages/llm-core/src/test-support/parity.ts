@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Tensor } from '../layers/ops.js';
 import type { VideoLoomModel } from '../models/videoloom/model.js';
 import { loadModel } from '../weights/checkpoint-io.js';
-import { SafetensorsCheckpoint } from '../weights/safetensors.js';
+import { SafetensorsCheckpoint } from '../weights/safetensors-checkpoint.js';
 
 /** Directory of the PyTorch-generated parity fixtures (see tools/fixtures/llm-core/README.md). */
 export const PARITY_DIR = fileURLToPath(new URL('../../test/fixtures/parity/', import.meta.url));

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectTfjsBackend, tf } from '@videoloom/backend';
+import { selectTfjsBackend, type TensorToWrite, tf, writeSafetensors } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointMismatchError, ModelConfigError } from '../errors/index.js';
 import { loraModulePath } from '../lora/lora.js';
@@ -10,7 +10,6 @@ import { VideoLoomModel } from '../models/videoloom/model.js';
 import { VocabularySubset } from '../models/videoloom/vocabulary-subset.js';
 import { maxAbsDiff } from '../test-support/parity.js';
 import { initializeFromCheckpoint, loadModel, saveModel } from './checkpoint-io.js';
-import { type TensorToWrite, writeSafetensors } from './safetensors.js';
 
 /** The XTuner/PEFT training-time name of one of our parameter names. */
 function peftName(name: string): string {

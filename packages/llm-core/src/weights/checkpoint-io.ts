@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  CheckpointMismatchError,
-  ModelConfigError,
+  type SafetensorsEntry,
   SafetensorsFormatError,
-  type TensorMismatch,
-} from '../errors/index.js';
+  type TensorToWrite,
+  writeFileAtomic,
+  writeSafetensors,
+} from '@videoloom/backend';
+import { CheckpointMismatchError, ModelConfigError, type TensorMismatch } from '../errors/index.js';
 import { EMBED_TOKENS, LM_HEAD } from '../models/qwen2/decoder.js';
 import {
   modelConfigFromHfJson,
@@ -16,13 +18,7 @@ import {
 import { modelParameterSpecs, VideoLoomModel } from '../models/videoloom/model.js';
 import { VocabularySubset } from '../models/videoloom/vocabulary-subset.js';
 import { ParameterStore } from './parameter-store.js';
-import {
-  SafetensorsCheckpoint,
-  type SafetensorsEntry,
-  type TensorToWrite,
-  writeFileAtomic,
-  writeSafetensors,
-} from './safetensors.js';
+import { SafetensorsCheckpoint } from './safetensors-checkpoint.js';
 
 /** Progress of a load: `load-start`, one `load-progress` per tensor, `load-end`. */
 export type LoadProgressEvent =

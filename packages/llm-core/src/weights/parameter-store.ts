@@ -1,5 +1,4 @@
-import { tf } from '@videoloom/backend';
-import { SafetensorsFormatError } from '../errors/index.js';
+import { SafetensorsFormatError, tf } from '@videoloom/backend';
 import type { Tensor } from '../layers/ops.js';
 
 type Variable = ReturnType<typeof tf.variable>;

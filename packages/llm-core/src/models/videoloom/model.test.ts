@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectTfjsBackend, tf } from '@videoloom/backend';
+import { selectTfjsBackend, tf, writeSafetensors } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointMismatchError, VisualTokenCountError } from '../../errors/index.js';
 import type { Tensor } from '../../layers/ops.js';
@@ -13,7 +13,7 @@ import {
   PARITY_DIR,
 } from '../../test-support/parity.js';
 import { loadModel } from '../../weights/checkpoint-io.js';
-import { SafetensorsCheckpoint, writeSafetensors } from '../../weights/safetensors.js';
+import { SafetensorsCheckpoint } from '../../weights/safetensors-checkpoint.js';
 import { disposeKvCache, type KvCache } from '../qwen2/kv-cache.js';
 import type { VideoLoomModel } from './model.js';
 

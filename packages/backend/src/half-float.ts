@@ -1,14 +1,4 @@
-/** Safetensors dtype names this package reads and writes. */
-export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
-
-/** Bytes per element of each supported dtype. */
-export const DTYPE_BYTES: Readonly<Record<SafetensorsDType, number>> = {
-  F32: 4,
-  F16: 2,
-  BF16: 2,
-  I32: 4,
-  I64: 8,
-};
+// Half-precision conversions shared by ONNX Runtime interop and the safetensors codec.
 
 /** bf16 -> fp32: the 16 stored bits are the high half of the fp32 pattern. */
 export function bfloat16ToFloat32(bits: Uint16Array): Float32Array {

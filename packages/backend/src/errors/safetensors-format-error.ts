@@ -1,9 +1,9 @@
-import { LlmCoreError, markerCheck } from './llm-core-error.js';
+import { BackendError, markerCheck } from './videoloom-error.js';
 
 const marker = Symbol.for('videoloom.error.SafetensorsFormatError');
 
 /** A safetensors file (or its sharded index) is malformed or holds an unsupported dtype. */
-export class SafetensorsFormatError extends LlmCoreError {
+export class SafetensorsFormatError extends BackendError {
   readonly [marker] = true;
   readonly name = 'VL_SafetensorsFormatError' as const;
   static readonly isInstance = markerCheck<SafetensorsFormatError>(marker);
