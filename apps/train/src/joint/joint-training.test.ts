@@ -91,9 +91,8 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
     expect(first?.stepsTaken).toBe(2);
     const resumed = await run(interrupted);
     expect(resumed?.stepsTaken).toBe(4);
-    // The MLLM (and every logged loss) resumes bit-exactly. The tiny SAM2's image encoder does not yet:
-    // its weights end ~1 Adam step apart (see the known-issue test below).
-    for (const file of ['model.safetensors']) {
+    // The MLLM, the tiny SAM2 and every logged loss resume bit-exactly.
+    for (const file of ['model.safetensors', 'sam2/tiny_sam2.safetensors', 'sam2/image_encoder.onnx']) {
       const a = readFileSync(join(dir, 'straight', 'checkpoint', file));
       const b = readFileSync(join(interrupted, 'checkpoint', file));
       expect(b.equals(a), `${file} differs after resume`).toBe(true);
@@ -175,12 +174,6 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
       }),
     );
     model.dispose();
-  });
-
-  it.fails('known issue: the tiny SAM2 image encoder does not resume bit-exactly yet', () => {
-    const a = readFileSync(join(dir, 'straight', 'checkpoint', 'sam2', 'tiny_sam2.safetensors'));
-    const b = readFileSync(join(dir, 'interrupted', 'checkpoint', 'sam2', 'tiny_sam2.safetensors'));
-    expect(b.equals(a)).toBe(true);
   });
 
   it('a checkpoint is an inference folder: the pipeline answers a Where question with a mask per frame', async () => {

@@ -134,7 +134,9 @@ export function tinySam2WeightsFrom(set: WeightSet, label = '<in-memory weights>
   return {
     config,
     imageEncoder: pick(tinyImageEncoderWeightShapes(config), ''),
-    decoder: maskDecoderWeightsFrom(decoderSet, label),
+    // The decoder's own tensors only: the file's image-encoder copies would outlive training in
+    // `tinySam2WeightSet` (later map entries win) and a loaded model would save them back unchanged.
+    decoder: decoderTensorsOnly(maskDecoderWeightsFrom(decoderSet, label)),
     memoryEncoder: pick(tinyStageWeightShapes('memory_encoder'), MEMORY_PREFIX.memory_encoder),
     memoryAttention: pick(tinyStageWeightShapes('memory_attention'), MEMORY_PREFIX.memory_attention),
   };

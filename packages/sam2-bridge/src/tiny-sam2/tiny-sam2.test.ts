@@ -418,9 +418,24 @@ describe('TfjsTinySam2 checkpoints', () => {
           want.logits.subarray(i * L * L, (i + 1) * L * L),
         ),
       ).toBeLessThan(1e-4);
+
+    // A loaded model that trains on saves what it holds now, not the tensors it was loaded with.
+    for (const v of resumed.trainableVariables) v.assign(tf.tidy(() => tf.add(v, 0.25)));
+    const trainedOn = path.join(dir, 'run', 'sam2-trained-on');
+    await resumed.save(trainedOn);
+    const reloaded = await TfjsTinySam2.load(trainedOn);
+    const held = resumed.trainableVariables;
+    const read = reloaded.trainableVariables;
+    expect(read.length).toBe(held.length);
+    for (const [i, v] of held.entries())
+      expect(
+        maxAbsDiff(read[i]!.dataSync() as Float32Array, v.dataSync() as Float32Array),
+        `variable ${i}`,
+      ).toBe(0);
     tf.dispose([images, targets, prompt]);
     model.dispose();
     resumed.dispose();
+    reloaded.dispose();
   });
 
   it('reports a tensor missing from the weights file, a bad manifest field, and a missing weights entry', async () => {
