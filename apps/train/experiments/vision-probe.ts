@@ -1,12 +1,12 @@
 /**
  * Probe of the tiny vision path alone (ViT -> projector -> fast pooling -> a small head over each frame
  * token and its two neighbours): can it learn per-frame facts of LoomBench-Synth? Diagnostics for the
- * When work; not part of CI. Prints validation accuracies every 100 steps.
+ * When work; not part of CI. Prints validation accuracies (and each action's recall) every 100 steps.
  *
  *   npx tsx experiments/vision-probe.ts --train DIR --val DIR [--pool avg|max] [--pool-size 4] [--motion]
  *     [--steps 300] [--lr 0.002] [--actions main|per-colour] [--trivial | --colour-only]
  *     [--vision-hidden N] [--vision-layers N] [--train-videos 400] [--videos-per-step 2] [--window N]
- *     [--save DIR] [--init-range R] [--patch-mlp]
+ *     [--save DIR] [--init-range R] [--patch-mlp] [--dense W] [--adjacent-motion]
  *
  * Labels per fast frame: which colours are on screen (sigmoid), and the action being done (softmax,
  * "none" included): the main character's (`main`), or every visible character's (`per-colour`,
@@ -18,13 +18,19 @@
  * run from its ViT and projector (stage 1 of a stage-wise run). `--init-range R`: the standard
  * deviation of fresh weights (vision and projector), instead of the presets'. `--patch-mlp`: a baseline
  * in place of the vision path, the simplest model that can tell colours apart (one ReLU layer over each
- * patch's pixels, max over the patches): is the ViT slower than it?
+ * patch's pixels, max over the patches): is the ViT slower than it? `--dense W` adds, with weight W, a
+ * softmax over "which action does the character of each colour do here" at every projected cell before
+ * pooling (labels from the characters' poses), so every cell gets a gradient, not only the max-pool's
+ * winner. `--adjacent-motion`: the motion input is each fast frame minus the video frame just before it
+ * (rendered) instead of minus the previous fast frame.
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
-import { ACTIONS, CHARACTER_COLORS } from '@videoloom/data';
+import { ACTIONS, CHARACTER_COLORS, CHARACTER_SIZES, poseAt, renderFrame, shotAt } from '@videoloom/data';
 import { type ParameterGroup, resolveModelConfig, saveModel, VideoLoomModel } from '@videoloom/llm-core';
+import { allocateImageTensor, writeNormalisedFrame } from '@videoloom/slowfast';
 import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
+import { resizeRgbLikePil } from '@videoloom/video-io';
 import { frameEventTargets } from '../src/joint/examples.js';
 import { type PreparedVideo, prepareVideoCached, readSynthSplit } from '../src/joint/synth-videos.js';
 import { TRAINING_PRESETS } from '../src/joint/training-config.js';
@@ -49,6 +55,8 @@ const { values } = parseArgs({
     window: { type: 'string' },
     'init-range': { type: 'string' },
     'patch-mlp': { type: 'boolean', default: false },
+    dense: { type: 'string', default: '0' },
+    'adjacent-motion': { type: 'boolean', default: false },
   },
 });
 if (!values.train || !values.val) {
@@ -75,7 +83,7 @@ const config = resolveModelConfig({
     ...(values['init-range'] ? { initializerRange: Number(values['init-range']) } : {}),
   },
   fastPool: { poolSize: Number(values['pool-size']), operator: values.pool as 'avg' | 'max' },
-  fastFrameMotion: values.motion,
+  fastFrameMotion: values.motion || values['adjacent-motion'],
   // The joint run's vocabulary, so a saved probe initialises a joint run's model tensor for tensor.
   decoder: {
     ...base.model.decoder,
@@ -94,6 +102,74 @@ interface Labelled {
   readonly colours: Float32Array; // [nf, C]
   readonly actions: Int32Array; // [nf, slots], A = none
   readonly actionWeights: Float32Array; // [nf, slots]: which slots count
+  /** `--dense`: per fast frame, per projected cell (row-major), per colour: the action there, A = none. */
+  readonly cellActions: Int32Array; // [nf, cells, C]
+  /** `--adjacent-motion`: each fast frame minus the video frame just before it (same shot), `[nf, 3, S, S]`. */
+  readonly adjacentMotion: Float32Array | null;
+}
+
+/**
+ * Short-range motion: each fast frame minus the frame rendered one video frame earlier (zero at a
+ * shot's first frame), normalised as the MLLM pixels are. A move then shifts an edge by a few pixels,
+ * inside one patch, where the previous fast frame is 4-8 video frames back.
+ */
+function adjacentMotionOf(video: PreparedVideo): Float32Array {
+  const frames = video.timeline!.frames;
+  const previous = allocateImageTensor(frames.length, S, S);
+  frames.forEach((frame, t) => {
+    const sameShot =
+      frame.frameIndex > 0 &&
+      shotAt(video.scenario, frame.frameIndex - 1) === shotAt(video.scenario, frame.frameIndex);
+    const f = renderFrame(video.scenario, sameShot ? frame.frameIndex - 1 : frame.frameIndex);
+    writeNormalisedFrame(
+      previous,
+      t,
+      resizeRgbLikePil({ width: f.width, height: f.height, data: f.rgb }, { width: S, height: S }),
+    );
+  });
+  const out = new Float32Array(frames.length * 3 * S * S);
+  for (let i = 0; i < out.length; i++) out[i] = video.mllmPixels[i]! - previous.data[i]!;
+  return out;
+}
+
+/** Side of the projected token grid of one frame (after pixel shuffle): cells of S / side pixels. */
+const CELL_SIDE = S / config.vision.patchSize / 2;
+const CELLS = CELL_SIDE * CELL_SIDE;
+
+/**
+ * Which character (by colour) covers which projected cell of each fast frame, and the action it does:
+ * a cell counts when the character's bounding box covers a quarter of the smaller of the two.
+ */
+function cellActionTargets(video: PreparedVideo): Int32Array {
+  const { scenario } = video;
+  const frames = video.timeline!.frames;
+  const out = new Int32Array(frames.length * CELLS * C).fill(A);
+  frames.forEach((frame, t) => {
+    const shot = shotAt(scenario, frame.frameIndex);
+    const characters = [
+      { appearance: scenario.main, segments: shot.mainSegments },
+      ...shot.distractorSegments.map((segments, d) => ({ appearance: scenario.distractors[d]!, segments })),
+    ];
+    for (const { appearance, segments } of characters) {
+      const segment = segments.find((s) => frame.frameIndex >= s.startFrame && frame.frameIndex < s.endFrame);
+      if (!segment) continue;
+      const pose = poseAt(segment, frame.frameIndex);
+      if (!pose.visible) continue;
+      const r = CHARACTER_SIZES[appearance.size] * pose.scale;
+      const colour = COLOURS.indexOf(appearance.color);
+      const cell = 1 / CELL_SIDE;
+      for (let a = 0; a < CELL_SIDE; a++) {
+        for (let b = 0; b < CELL_SIDE; b++) {
+          const ox = Math.min(pose.x + r, (b + 1) * cell) - Math.max(pose.x - r, b * cell);
+          const oy = Math.min(pose.y + r, (a + 1) * cell) - Math.max(pose.y - r, a * cell);
+          if (ox <= 0 || oy <= 0) continue;
+          if (ox * oy < 0.25 * Math.min(4 * r * r, cell * cell)) continue;
+          out[(t * CELLS + a * CELL_SIDE + b) * C + colour] = ACTIONS.indexOf(segment.action);
+        }
+      }
+    }
+  });
+  return out;
 }
 
 async function load(dir: string, count: number, source: 'render' | undefined): Promise<Labelled[]> {
@@ -127,7 +203,16 @@ async function load(dir: string, count: number, source: 'render' | undefined): P
         }
       }
     }
-    out.push({ video, frames: nf, offset: 0, colours, actions, actionWeights });
+    out.push({
+      video,
+      frames: nf,
+      offset: 0,
+      colours,
+      actions,
+      actionWeights,
+      cellActions: Number(values.dense) > 0 ? cellActionTargets(video) : new Int32Array(0),
+      adjacentMotion: values['adjacent-motion'] ? adjacentMotionOf(video) : null,
+    });
   }
   return out;
 }
@@ -148,8 +233,19 @@ const w1 = tf.variable(tf.randomNormal([3 * D, 128], 0, 1 / Math.sqrt(3 * D), 'f
 const b1 = tf.variable(tf.zeros([128]));
 const w2 = tf.variable(tf.randomNormal([128, outputs], 0, 0.1, 'float32', 12));
 const b2 = tf.variable(tf.zeros([outputs]));
+const denseWeight = Number(values.dense);
+const cellWidth = config.decoder.hiddenSize;
+const wd = tf.variable(tf.randomNormal([cellWidth, C * (A + 1)], 0, 1 / Math.sqrt(cellWidth), 'float32', 14));
+const bd = tf.variable(tf.zeros([C * (A + 1)]));
 const groups = new Set<ParameterGroup>(['vision', 'projector']);
-const variables = [...(patchMlp ? [patchWeights, patchBias] : model.setTrainable(groups)), w1, b1, w2, b2];
+const variables = [
+  ...(patchMlp ? [patchWeights, patchBias] : model.setTrainable(groups)),
+  w1,
+  b1,
+  w2,
+  b2,
+  ...(denseWeight > 0 ? [wd, bd] : []),
+];
 
 /** `--patch-mlp`'s frame feature `[nf, D]`: max over patches of relu(pixels of the patch @ W + b). */
 function patchMlpFeatures(pixels: tf.Tensor4D): tf.Tensor2D {
@@ -164,23 +260,73 @@ function patchMlpFeatures(pixels: tf.Tensor4D): tf.Tensor2D {
     .max(1);
 }
 
+/**
+ * The fast frames' projected cells before pooling `[nf, cells, D]` and the pooled frame features
+ * `[nf, D * tokensPerFrame]`, as `videoTokens` builds them (motion: each frame minus the previous one,
+ * or `adjacent` when given).
+ */
+function visionOf(
+  pixels: tf.Tensor4D,
+  adjacent: tf.Tensor4D | null,
+): { cells: tf.Tensor3D; pooled: tf.Tensor2D } {
+  const nf = pixels.shape[0];
+  const motion =
+    adjacent ??
+    (config.fastFrameMotion
+      ? tf.sub(pixels, tf.concat([pixels.slice(0, 1), pixels.slice(0, nf - 1)], 0))
+      : null);
+  const cells = model.encodeFrames(pixels, motion).tokens as tf.Tensor3D;
+  return { cells, pooled: model.poolFastFrames(cells).reshape([nf, D]) };
+}
+
 /** Logits `[nf, outputs]` of one video's fast frames. */
 function logitsOf(item: Labelled): tf.Tensor2D {
+  return headsOf(item).logits;
+}
+
+/** The frame logits and, with `--dense`, the cells' logits `[nf * cells * C, A + 1]`. */
+function headsOf(item: Labelled): { logits: tf.Tensor2D; cellLogits: tf.Tensor2D | null } {
   const nf = item.frames;
   const pixels = tf.tensor4d(
     item.video.mllmPixels.subarray(item.offset * 3 * S * S, (item.offset + nf) * 3 * S * S),
     [nf, 3, S, S],
   );
-  const tokens = patchMlp ? patchMlpFeatures(pixels) : model.videoTokens(pixels, null).reshape([nf, D]);
+  const adjacent = item.adjacentMotion
+    ? tf.tensor4d(item.adjacentMotion.subarray(item.offset * 3 * S * S, (item.offset + nf) * 3 * S * S), [
+        nf,
+        3,
+        S,
+        S,
+      ])
+    : null;
+  const vision = patchMlp ? null : visionOf(pixels, adjacent);
+  const tokens = vision ? vision.pooled : patchMlpFeatures(pixels);
+  const cellLogits =
+    vision && denseWeight > 0
+      ? (tf
+          .add(tf.matMul(vision.cells.reshape([nf * CELLS, cellWidth]), wd), bd)
+          .reshape([nf * CELLS * C, A + 1]) as tf.Tensor2D)
+      : null;
   const previous = tf.concat([tokens.slice([0, 0], [1, D]), tokens.slice([0, 0], [nf - 1, D])]);
   const next = tf.concat([tokens.slice([1, 0], [nf - 1, D]), tokens.slice([nf - 1, 0], [1, D])]);
   const hidden = tf.relu(tf.add(tf.matMul(tf.concat([previous, tokens, next], 1), w1), b1));
-  return tf.add(tf.matMul(hidden, w2), b2) as tf.Tensor2D;
+  return { logits: tf.add(tf.matMul(hidden, w2), b2) as tf.Tensor2D, cellLogits };
 }
 
 function lossOf(item: Labelled): tf.Scalar {
+  const { logits, cellLogits } = headsOf(item);
+  const frameLoss = frameLossOf(item, logits);
+  if (!cellLogits) return frameLoss;
+  // Every (cell, colour) slot: its character's action, or none; the mean over slots.
+  const dense = tf.losses.softmaxCrossEntropy(
+    tf.oneHot(tf.tensor1d(item.cellActions, 'int32'), A + 1),
+    cellLogits,
+  );
+  return tf.add(frameLoss, tf.mul(dense, denseWeight)) as tf.Scalar;
+}
+
+function frameLossOf(item: Labelled, logits: tf.Tensor2D): tf.Scalar {
   const nf = item.frames;
-  const logits = logitsOf(item);
   const colourLoss = tf.div(
     tf.losses.sigmoidCrossEntropy(
       tf.tensor2d(item.colours, [nf, C]),
@@ -216,6 +362,9 @@ function validate(): string {
     let colourCount = 0;
     let actionHits = 0;
     let actionCount = 0;
+    // Recall per true action ("none" last): which actions the path has learned.
+    const perActionHits = new Array<number>(A + 1).fill(0);
+    const perActionCount = new Array<number>(A + 1).fill(0);
     for (const item of val) {
       const nf = item.frames;
       const logits = logitsOf(item);
@@ -233,9 +382,19 @@ function validate(): string {
         if (!item.actionWeights[i]) continue;
         actionHits += Number(actions[i] === item.actions[i]);
         actionCount++;
+        perActionHits[item.actions[i]!]! += Number(actions[i] === item.actions[i]);
+        perActionCount[item.actions[i]!]!++;
       }
     }
-    return `colour acc ${(colourHits / colourCount).toFixed(3)} action acc ${(actionHits / actionCount).toFixed(3)}`;
+    const recall = [...ACTIONS, 'none']
+      .map((name, a) =>
+        perActionCount[a]
+          ? `${name} ${(perActionHits[a]! / perActionCount[a]!).toFixed(2)}/${perActionCount[a]}`
+          : '',
+      )
+      .filter(Boolean)
+      .join(', ');
+    return `colour acc ${(colourHits / colourCount).toFixed(3)} action acc ${(actionHits / actionCount).toFixed(3)} (recall: ${recall})`;
   });
 }
 
@@ -257,6 +416,7 @@ for (let step = 0; step < steps; step++) {
       colours: item.colours.subarray(offset * C, (offset + length) * C),
       actions: item.actions.subarray(offset * slots, (offset + length) * slots),
       actionWeights: item.actionWeights.subarray(offset * slots, (offset + length) * slots),
+      cellActions: item.cellActions.subarray(offset * CELLS * C, (offset + length) * CELLS * C),
     };
   });
   const loss = optimizer.minimize(
