@@ -91,6 +91,12 @@ describe('safetensors codec', () => {
     length.writeBigUInt64LE(BigInt(wrongSize.length));
     await writeFile(bad, Buffer.concat([length, wrongSize, Buffer.alloc(8)]));
     await expect(readSafetensorsHeader(bad)).rejects.toThrow(/does not hold 4 F32 values/);
+    // A range before the data section would read the header as tensor data.
+    const before = Buffer.from(JSON.stringify({ z: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }));
+    length.writeBigUInt64LE(BigInt(before.length));
+    expect(() => parseSafetensors(Buffer.concat([length, before, Buffer.alloc(4)]), 'neg.bin')).toThrow(
+      /neg\.bin \(tensor "z"\): byte range \[-4, 0\)/,
+    );
     const notJson = Buffer.from('{"x": ');
     length.writeBigUInt64LE(BigInt(notJson.length));
     expect(() => parseSafetensors(Buffer.concat([length, notJson]), 'cut.bin')).toThrow(/not valid JSON/);

@@ -85,7 +85,11 @@ export function parseSafetensorsHeader(
       throw new SafetensorsFormatError(path, 'entry lacks shape or data_offsets', name);
     }
     const elements = shape.reduce((a, b) => a * b, 1);
-    if (offsets[1] - offsets[0] !== elements * DTYPE_BYTES[dtype] || offsets[1] > dataLength) {
+    if (
+      offsets[0] < 0 ||
+      offsets[1] - offsets[0] !== elements * DTYPE_BYTES[dtype] ||
+      offsets[1] > dataLength
+    ) {
       throw new SafetensorsFormatError(
         path,
         `byte range [${offsets[0]}, ${offsets[1]}) does not hold ${elements} ${dtype} values inside a ${dataLength}-byte data section`,
