@@ -9,7 +9,7 @@ import { modelConfigToHfJson, presetConfig } from '../models/videoloom/config.js
 import { VideoLoomModel } from '../models/videoloom/model.js';
 import { VocabularySubset } from '../models/videoloom/vocabulary-subset.js';
 import { maxAbsDiff } from '../test-support/parity.js';
-import { initializeFromCheckpoint, loadModel, saveModel } from './checkpoint-io.js';
+import { canonicalTensorName, initializeFromCheckpoint, loadModel, saveModel } from './checkpoint-io.js';
 
 /** The XTuner/PEFT training-time name of one of our parameter names. */
 function peftName(name: string): string {
@@ -32,6 +32,21 @@ describe('loading the XTuner/PEFT training layout', () => {
   });
   afterAll(async () => {
     await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('maps XTuner/PEFT training names onto the merged HF names', () => {
+    expect(
+      canonicalTensorName(
+        'mllm.model.language_model.base_model.model.model.layers.3.self_attn.q_proj.base_layer.weight',
+      ),
+    ).toBe('language_model.model.layers.3.self_attn.q_proj.weight');
+    expect(
+      canonicalTensorName('language_model.base_model.model.model.layers.0.mlp.up_proj.lora_B.default.weight'),
+    ).toBe('language_model.model.layers.0.mlp.up_proj.lora_B.weight');
+    expect(
+      canonicalTensorName('language_model.base_model.model.lm_head.modules_to_save.default.weight'),
+    ).toBe('language_model.lm_head.weight');
+    expect(canonicalTensorName('language_model.base_model.model.lm_head.original_module.weight')).toBeNull();
   });
 
   it('maps PEFT names, loads the adapters, and merged loading gives the same logits', async () => {

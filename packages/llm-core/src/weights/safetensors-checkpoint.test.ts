@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { SafetensorsFormatError, writeSafetensors } from '@videoloom/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARITY_DIR } from '../test-support/parity.js';
-import { canonicalTensorName } from './checkpoint-io.js';
 import { SafetensorsCheckpoint } from './safetensors-checkpoint.js';
 
 describe('SafetensorsCheckpoint', () => {
@@ -36,20 +35,5 @@ describe('SafetensorsCheckpoint', () => {
     expect(SafetensorsFormatError.isInstance(missing)).toBe(true);
     expect((missing as SafetensorsFormatError).tensorName).toBe('v');
     await expect(SafetensorsCheckpoint.open(join(scratch, 'absent'))).rejects.toThrow(/absent: cannot open/);
-  });
-
-  it('maps XTuner/PEFT training names onto the merged HF names', () => {
-    expect(
-      canonicalTensorName(
-        'mllm.model.language_model.base_model.model.model.layers.3.self_attn.q_proj.base_layer.weight',
-      ),
-    ).toBe('language_model.model.layers.3.self_attn.q_proj.weight');
-    expect(
-      canonicalTensorName('language_model.base_model.model.model.layers.0.mlp.up_proj.lora_B.default.weight'),
-    ).toBe('language_model.model.layers.0.mlp.up_proj.lora_B.weight');
-    expect(
-      canonicalTensorName('language_model.base_model.model.lm_head.modules_to_save.default.weight'),
-    ).toBe('language_model.lm_head.weight');
-    expect(canonicalTensorName('language_model.base_model.model.lm_head.original_module.weight')).toBeNull();
   });
 });

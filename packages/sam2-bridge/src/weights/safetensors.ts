@@ -46,17 +46,28 @@ export function parseSafetensors(bytes: Uint8Array, label = '<in-memory weights>
   }
 }
 
-/** Serialises float32 tensors (sorted by name, so the bytes are reproducible) to safetensors. */
-export function serializeSafetensors(weights: WeightSet): Uint8Array {
+/** The file's chunks: tensors sorted by name, so the bytes are reproducible. */
+function encodeWeightSet(weights: WeightSet): Uint8Array[] {
   const names = [...weights.tensors.keys()].sort();
-  const chunks = encodeSafetensors(
+  return encodeSafetensors(
     names.map((name) => {
       const t = weights.tensors.get(name) as WeightTensor;
       return { name, shape: t.dims, data: t.data };
     }),
     weights.metadata,
   );
-  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Serialises float32 tensors (sorted by name, so the bytes are reproducible) to safetensors. */
+export function serializeSafetensors(weights: WeightSet): Uint8Array {
+  const chunks = encodeWeightSet(weights);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 export async function readSafetensors(path: string): Promise<WeightSet> {
@@ -76,5 +87,5 @@ export async function readSafetensors(path: string): Promise<WeightSet> {
 
 /** Writes atomically: a temp file beside the target, then a rename, so a crash never leaves half a file. */
 export async function writeSafetensors(path: string, weights: WeightSet): Promise<void> {
-  await writeFileAtomic(path, [serializeSafetensors(weights)]);
+  await writeFileAtomic(path, encodeWeightSet(weights));
 }
