@@ -2,18 +2,20 @@
  * Probe of the tiny SAM2 alone: how well does it learn the main character's masks when its prompt is
  * perfect (a learned embedding of the character's appearance: colour + shape + pattern + size)?
  * Separates the mask model's own ceiling from the [SEG] prompt the MLLM gives it. Diagnostics for
- * the Where work; not part of CI. Prints the validation J (and J by object size) every N steps.
+ * the Where work; not part of CI. Prints the validation J every `--validate-every` steps.
  *
  *   npx tsx experiments/sam2-probe.ts --train DIR --val DIR [--steps 600] [--lr 0.001] [--frames 16]
  *     [--train-videos 800] [--validate-every 100] [--init DIR] [--save DIR] [--arch JSON] [--show N]
  *     [--bce 2] [--dice 0.5]
  *
- * Frames are the joint trainer's mask frames (8 per video, rendered, cached beside the split); each step
- * trains on `--frames` of them, drawn at random. Validation: 8 frames of each of 40 val videos, masks as
- * the bridge makes them (low-res logits upsampled bilinearly, > 0). `--init DIR` starts from a saved
- * tiny SAM2 (e.g. a checkpoint's `sam2/`); `--save DIR` writes the trained one at the end. `--arch JSON`
- * overrides tiny-128's `encoder` and `decoder` fields (e.g. a wider mask model). `--bce` / `--dice`: the mask loss's weights (the joint trainer's: 2 and 0.5). `--show N` draws the
- * last validation's first N frames with a character (truth against prediction) as text.
+ * Frames are the joint trainer's mask frames (8 per video, rendered, cached beside the split); each
+ * step trains on `--frames` of them, drawn at random. Validation: 8 frames of each of 40 val videos,
+ * masks as the bridge makes them (low-res logits upsampled bilinearly, > 0), J by the true mask's
+ * pixel count. `--init DIR` starts from a saved tiny SAM2 (e.g. a checkpoint's `sam2/`); `--save DIR`
+ * writes the trained one at the end. `--arch JSON` overrides tiny-128's `encoder` and `decoder` fields
+ * (e.g. a wider mask model). `--bce` / `--dice`: the mask loss's weights (the joint trainer's: 2 and
+ * 0.5). `--show N` draws the last validation's first N frames with a character (truth against
+ * prediction) as text.
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
