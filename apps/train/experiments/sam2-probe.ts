@@ -20,7 +20,7 @@
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
 import { CHARACTER_COLORS, CHARACTER_PATTERNS, CHARACTER_SHAPES, CHARACTER_SIZES } from '@videoloom/data';
-import { frameScores } from '@videoloom/metrics';
+import { frameScores, maskArea } from '@videoloom/metrics';
 import { TfjsTinySam2, TINY_SAM2_CONFIGS } from '@videoloom/sam2-bridge';
 import {
   type MaskFrame,
@@ -101,7 +101,6 @@ const random = () => {
   seed = (seed * 1103515245 + 12345) % 2147483648;
   return seed / 2147483648;
 };
-const size = (m: Uint8Array) => m.reduce((a, b) => a + b, 0);
 
 function batchLoss(picks: readonly { video: PreparedVideo; frame: MaskFrame }[]): tf.Scalar {
   const { width, height } = picks[0]!.video;
@@ -173,14 +172,12 @@ function validate(show = 0): string {
       });
       const data = logits.dataSync();
       logits.dispose();
+      const pixels = video.width * video.height;
       chunk.forEach((f, i) => {
-        const area = video.width * video.height;
-        const pred = Uint8Array.from(data.subarray(i * area, (i + 1) * area), (x) => (x > 0 ? 1 : 0));
-        const s = frameScores(
-          { width: video.width, height: video.height, data: f.mask },
-          { width: video.width, height: video.height, data: pred },
-        );
-        const a = size(f.mask);
+        const pred = Uint8Array.from(data.subarray(i * pixels, (i + 1) * pixels), (x) => (x > 0 ? 1 : 0));
+        const truth = { width: video.width, height: video.height, data: f.mask };
+        const s = frameScores(truth, { width: video.width, height: video.height, data: pred });
+        const a = maskArea(truth);
         const bucket = a === 0 ? 'absent' : a < 300 ? '<300' : a < 800 ? '<800' : '>=800';
         const b = bySize.get(bucket) ?? [0, 0];
         bySize.set(bucket, [b[0] + s.J, b[1] + 1]);

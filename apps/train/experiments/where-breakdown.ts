@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateScenario, type SynthScenario } from '@videoloom/data';
-import { type BinaryMask, type CocoRle, decodeRle, frameScores } from '@videoloom/metrics';
+import { type BinaryMask, type CocoRle, decodeRle, frameScores, maskArea } from '@videoloom/metrics';
 import { resizeLogitsBilinear, TINY_SAM2_CONFIGS } from '@videoloom/sam2-bridge';
 
 const { values } = parseArgs({
@@ -120,8 +120,8 @@ for (const file of files.slice(0, maxVideos)) {
       const gt = decodeRle(gtRle);
       const predicted = decodeRle(rle);
       const score = frameScores(gt, predicted);
-      const area = gt.data.reduce((a, b) => a + b, 0);
-      const ratio = area > 0 ? predicted.data.reduce((a, b) => a + b, 0) / area : 0;
+      const area = maskArea(gt);
+      const ratio = area > 0 ? maskArea(predicted) / area : 0;
       byPresence.add(area > 0 ? 'character on the frame' : 'character absent', score.J, score.F, ratio);
       byArea.add(areaGroup(area, gt.width * gt.height), score.J, score.F, ratio);
       if (area > 0) byDistractors.add(distractorGroup(scenario), score.J, score.F, ratio);
