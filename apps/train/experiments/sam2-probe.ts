@@ -6,7 +6,7 @@
  *
  *   npx tsx experiments/sam2-probe.ts --train DIR --val DIR [--steps 600] [--lr 0.001] [--frames 16]
  *     [--train-videos 800] [--validate-every 100] [--init DIR] [--save DIR] [--arch JSON] [--show N]
- *     [--bce 2] [--dice 0.5]
+ *     [--bce 2] [--dice 0.5] [--refer-distractors P] [--pair]
  *
  * Frames are the joint trainer's mask frames (8 per video, rendered, cached beside the split); each
  * step trains on `--frames` of them, drawn at random. Validation: 8 frames of each of 40 val videos,
@@ -15,11 +15,22 @@
  * writes the trained one at the end. `--arch JSON` overrides tiny-128's `encoder` and `decoder` fields
  * (e.g. a wider mask model). `--bce` / `--dice`: the mask loss's weights (the joint trainer's: 2 and
  * 0.5). `--show N` draws the last validation's first N frames with a character (truth against
- * prediction) as text.
+ * prediction) as text. Each validation also scores the frames with the character prompted with
+ * another colour's character: near the right prompt's J, the model ignores its prompt.
+ * `--refer-distractors P`: with probability P a frame's prompt names one of the video's distractors
+ * and its target is that distractor's visible mask. `--pair`: every frame (from videos with
+ * distractors) twice, prompted with the main character and with a distractor.
  */
 import { parseArgs } from 'node:util';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
-import { CHARACTER_COLORS, CHARACTER_PATTERNS, CHARACTER_SHAPES, CHARACTER_SIZES } from '@videoloom/data';
+import {
+  type Appearance,
+  CHARACTER_COLORS,
+  CHARACTER_PATTERNS,
+  CHARACTER_SHAPES,
+  CHARACTER_SIZES,
+  renderFrame,
+} from '@videoloom/data';
 import { frameScores, maskArea } from '@videoloom/metrics';
 import { TfjsTinySam2, TINY_SAM2_CONFIGS } from '@videoloom/sam2-bridge';
 import {
@@ -38,6 +49,8 @@ const { values } = parseArgs({
     arch: { type: 'string' },
     bce: { type: 'string', default: '2' },
     dice: { type: 'string', default: '0.5' },
+    'refer-distractors': { type: 'string', default: '0' },
+    pair: { type: 'boolean', default: false },
     steps: { type: 'string', default: '600' },
     lr: { type: 'string', default: '0.001' },
     frames: { type: 'string', default: '16' },
@@ -81,13 +94,16 @@ const tables = vocab.map((words, i) =>
   tf.variable(tf.randomNormal([words.length, 256], 0, 0.5, 'float32', 100 + i), true, `appearance${i}`),
 );
 function prompt(video: PreparedVideo): tf.Tensor2D {
-  const a = video.truth.mainCharacter.appearance as unknown as Record<string, string>;
+  return appearancePrompt(video.truth.mainCharacter.appearance);
+}
+function appearancePrompt(appearance: Appearance): tf.Tensor2D {
+  const a = appearance as unknown as Record<string, string>;
   const keys = ['color', 'shape', 'pattern', 'size'];
   return tf.tidy(() =>
     tf.addN(
       keys.map((k, i) => {
         const index = vocab[i]!.indexOf(a[k]!);
-        if (index < 0) throw new Error(`${video.videoId}: unknown ${k} ${a[k]}`);
+        if (index < 0) throw new Error(`unknown ${k} ${a[k]}`);
         return tables[i]!.slice([index, 0], [1, 256]);
       }),
     ),
@@ -102,15 +118,60 @@ const random = () => {
   return seed / 2147483648;
 };
 
-function batchLoss(picks: readonly { video: PreparedVideo; frame: MaskFrame }[]): tf.Scalar {
+/** One training frame: its pixels, whom the prompt names and that character's visible mask. */
+interface Pick {
+  readonly video: PreparedVideo;
+  readonly frame: MaskFrame;
+  readonly appearance: Appearance;
+  readonly mask: Uint8Array;
+}
+
+function mainPick(video: PreparedVideo, frame: MaskFrame): Pick {
+  return { video, frame, appearance: video.truth.mainCharacter.appearance, mask: frame.mask };
+}
+
+/** `frame` prompted with distractor `d`, whose visible mask is rendered from the scenario. */
+function distractorPick(video: PreparedVideo, frame: MaskFrame, d: number): Pick {
+  const mask = renderFrame(video.scenario, frame.frameIndex).distractorMasks[d]!;
+  return { video, frame, appearance: video.scenario.distractors[d]!, mask };
+}
+
+/**
+ * `--refer-distractors P`: with probability P (in videos with distractors) the prompt names a
+ * distractor and the target is its visible mask, so one frame answers to several prompts.
+ */
+function pickFrame(video: PreparedVideo, frame: MaskFrame): Pick {
+  const distractors = video.scenario.distractors;
+  const chance = Number(values['refer-distractors']);
+  // The draw only when asked for, so runs without the option keep their frames.
+  if (chance > 0 && distractors.length > 0 && random() < chance)
+    return distractorPick(video, frame, Math.floor(random() * distractors.length));
+  return mainPick(video, frame);
+}
+
+/**
+ * `--pair`: `count` frames from videos with distractors, each twice: prompted with the main
+ * character and with one distractor, so the prompt is all that tells the two targets apart.
+ */
+function pairedPicks(count: number): Pick[] {
+  const withDistractors = train.filter((v) => v.scenario.distractors.length > 0);
+  return Array.from({ length: count }, () => {
+    const video = withDistractors[Math.floor(random() * withDistractors.length)]!;
+    const frame = video.maskFrames[Math.floor(random() * video.maskFrames.length)]!;
+    const d = Math.floor(random() * video.scenario.distractors.length);
+    return [mainPick(video, frame), distractorPick(video, frame, d)];
+  }).flat();
+}
+
+function batchLoss(picks: readonly Pick[]): tf.Scalar {
   const { width, height } = picks[0]!.video;
   const images = sam2.preprocess(
     picks.map(({ video, frame }) => ({ width: video.width, height: video.height, data: frame.rgb })),
   );
   const targets = new Float32Array(picks.length * width * height);
-  for (const [i, { frame }] of picks.entries()) targets.set(frame.mask, i * width * height);
+  for (const [i, { mask }] of picks.entries()) targets.set(mask, i * width * height);
   const promptEmbed = tf
-    .concat(picks.map(({ video }) => prompt(video)))
+    .concat(picks.map(({ appearance }) => appearancePrompt(appearance)))
     .reshape([picks.length, 1, 256]) as tf.Tensor3D;
   const output = sam2.forward({ images, promptEmbed });
   const loss = sam2.loss(output, tf.tensor3d(targets, [picks.length, height, width]), {
@@ -153,31 +214,72 @@ function drawMasks(truth: Uint8Array, pred: Uint8Array, width: number): string {
   return rows.join('\n');
 }
 
+/**
+ * The val video whose prompt stands in for `video`'s in the wrong-prompt check: the next one whose
+ * main character has another colour (so a prompt-bound model should not find it).
+ */
+function wrongPromptVideo(index: number): PreparedVideo {
+  const colour = (v: PreparedVideo) => v.truth.mainCharacter.appearance.color;
+  for (let k = 1; k < val.length; k++) {
+    const other = val[(index + k) % val.length]!;
+    if (colour(other) !== colour(val[index]!)) return other;
+  }
+  throw new Error('every val video has the same main colour');
+}
+
+/** Low-res logits upsampled to the frame, for `chunk` of `video` prompted with `promptOf`'s prompt. */
+function predictLogits(
+  video: PreparedVideo,
+  chunk: readonly MaskFrame[],
+  promptOf: PreparedVideo,
+): Float32Array {
+  const logits = tf.tidy(() => {
+    const images = sam2.preprocess(
+      chunk.map((f) => ({ width: video.width, height: video.height, data: f.rgb })),
+    );
+    const p = tf.tile(prompt(promptOf).reshape([1, 1, 256]), [chunk.length, 1, 1]) as tf.Tensor3D;
+    const out = sam2.forward({ images, promptEmbed: p });
+    tf.dispose([out.lowResMasks, out.iouPred, out.objectScoreLogits]);
+    return sam2.upsampleLogits(out.lowResLogits, video.height, video.width);
+  });
+  const data = logits.dataSync() as Float32Array;
+  logits.dispose();
+  return data;
+}
+
 function validate(show = 0): string {
   showLeft = show;
   let j = 0;
   let n = 0;
+  // J on frames with the character when prompted with another colour's prompt: near the right
+  // prompt's J means the mask model ignores its prompt.
+  let wrongJ = 0;
+  let rightJ = 0;
+  let present = 0;
   const bySize = new Map<string, [number, number]>();
-  for (const video of val) {
+  for (const [videoIndex, video] of val.entries()) {
     for (let k = 0; k < video.maskFrames.length; k += 8) {
       const chunk = video.maskFrames.slice(k, k + 8);
-      const logits = tf.tidy(() => {
-        const images = sam2.preprocess(
-          chunk.map((f) => ({ width: video.width, height: video.height, data: f.rgb })),
-        );
-        const p = tf.tile(prompt(video).reshape([1, 1, 256]), [chunk.length, 1, 1]) as tf.Tensor3D;
-        const out = sam2.forward({ images, promptEmbed: p });
-        tf.dispose([out.lowResMasks, out.iouPred, out.objectScoreLogits]);
-        return sam2.upsampleLogits(out.lowResLogits, video.height, video.width);
-      });
-      const data = logits.dataSync();
-      logits.dispose();
+      const data = predictLogits(video, chunk, video);
+      const wrongData = predictLogits(video, chunk, wrongPromptVideo(videoIndex));
       const pixels = video.width * video.height;
+      const binary = (d: Float32Array, i: number) =>
+        Uint8Array.from(d.subarray(i * pixels, (i + 1) * pixels), (x) => (x > 0 ? 1 : 0));
       chunk.forEach((f, i) => {
-        const pred = Uint8Array.from(data.subarray(i * pixels, (i + 1) * pixels), (x) => (x > 0 ? 1 : 0));
+        const pred = binary(data, i);
         const truth = { width: video.width, height: video.height, data: f.mask };
         const s = frameScores(truth, { width: video.width, height: video.height, data: pred });
         const a = maskArea(truth);
+        if (a > 0) {
+          const wrong = frameScores(truth, {
+            width: video.width,
+            height: video.height,
+            data: binary(wrongData, i),
+          });
+          wrongJ += wrong.J;
+          rightJ += s.J;
+          present++;
+        }
         const bucket = a === 0 ? 'absent' : a < 300 ? '<300' : a < 800 ? '<800' : '>=800';
         const b = bySize.get(bucket) ?? [0, 0];
         bySize.set(bucket, [b[0] + s.J, b[1] + 1]);
@@ -193,7 +295,8 @@ function validate(show = 0): string {
     }
   }
   const parts = [...bySize].map(([k, [s, c]]) => `${k} ${(s / c).toFixed(3)} (${c})`).join(', ');
-  return `J ${(j / n).toFixed(3)} on ${n} frames; ${parts}`;
+  const binding = `present frames: J ${(rightJ / present).toFixed(3)} right prompt, ${(wrongJ / present).toFixed(3)} another colour's`;
+  return `J ${(j / n).toFixed(3)} on ${n} frames; ${parts}; ${binding}`;
 }
 
 const steps = Number(values.steps);
@@ -202,10 +305,12 @@ const every = Number(values['validate-every']);
 const started = Date.now();
 let running = 0;
 for (let step = 1; step <= steps; step++) {
-  const picks = Array.from({ length: framesPerStep }, () => {
-    const video = train[Math.floor(random() * train.length)]!;
-    return { video, frame: video.maskFrames[Math.floor(random() * video.maskFrames.length)]! };
-  });
+  const picks = values.pair
+    ? pairedPicks(framesPerStep / 2)
+    : Array.from({ length: framesPerStep }, () => {
+        const video = train[Math.floor(random() * train.length)]!;
+        return pickFrame(video, video.maskFrames[Math.floor(random() * video.maskFrames.length)]!);
+      });
   const cost = optimizer.minimize(() => batchLoss(picks), true, variables) as tf.Scalar;
   const value = cost.dataSync()[0] as number;
   cost.dispose();

@@ -150,6 +150,8 @@ export {
   describeAppearance,
 } from './synth/appearance.js';
 export {
+  type DistractorWhereQuestion,
+  generateDistractorWhereQuestions,
   generateQuestions,
   type LoomBenchQuestion,
   type QuestionType,

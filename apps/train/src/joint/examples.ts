@@ -4,7 +4,9 @@ import {
   type Action,
   CHARACTER_COLORS,
   type CharacterColor,
+  type DistractorWhereQuestion,
   poseAt,
+  renderFrame,
   type SynthScenario,
   shotAt,
 } from '@videoloom/data';
@@ -21,14 +23,19 @@ import {
 import type { TextTokenizer } from '@videoloom/tokenizer';
 import type { MaskFrame, PreparedVideo } from './synth-videos.js';
 
-/** The kinds of training example (the paper's VTG and refVOS forms of LoomData, plus dense captions). */
-export type ExampleTask = 'when' | 'dense' | 'where' | 'combined-span' | 'combined-mask';
+/**
+ * The kinds of training example (the paper's VTG and refVOS forms of LoomData, plus dense captions).
+ * `where-distractor` is refVOS about one of the video's other characters (data's
+ * `generateDistractorWhereQuestions`), so the same frames answer to several descriptions.
+ */
+export type ExampleTask = 'when' | 'dense' | 'where' | 'combined-span' | 'combined-mask' | 'where-distractor';
 export const EXAMPLE_TASKS: readonly ExampleTask[] = [
   'when',
   'dense',
   'where',
   'combined-span',
   'combined-mask',
+  'where-distractor',
 ];
 
 /** One sequence to train on. */
@@ -42,7 +49,10 @@ export interface JointExample {
   readonly frameIdLabelPositions: readonly number[];
   /** Where the per-frame heads (frame events, span) read each fast frame, in frame-id order. */
   readonly frameReadPositions: readonly number[];
-  /** Frames whose main-character mask the [SEG] of this answer must produce (empty: no mask loss). */
+  /**
+   * Frames whose mask the [SEG] of this answer must produce (empty: no mask loss): the main
+   * character's, or for `where-distractor` the asked distractor's.
+   */
   readonly maskFrames: readonly MaskFrame[];
   /**
    * Question-aware frame targets, float32 0/1 `[Nf, 3]` (inside the asked span, its first frame, its
@@ -143,11 +153,14 @@ export class JointExampleBuilder {
     }
   }
 
-  /** A sequence for `task` about `item` (dense captions use the video's truth instead of an item). */
+  /**
+   * A sequence for `task` about `item` (dense captions use the video's truth instead of an item;
+   * `where-distractor` takes a distractor question instead).
+   */
   build(
     video: PreparedVideo,
     task: ExampleTask,
-    item: LoomBenchItem | null,
+    item: LoomBenchItem | DistractorWhereQuestion | null,
     pickMaskFrames: (frames: readonly MaskFrame[]) => MaskFrame[],
   ): JointExample {
     const timeline = video.timeline;
@@ -156,7 +169,11 @@ export class JointExampleBuilder {
     let answer: string;
     let maskFrames: MaskFrame[] = [];
     const question = item?.question ?? '';
-    const span = item?.span ? { startSeconds: item.span[0], endSeconds: item.span[1] } : null;
+    const span = !item?.span
+      ? null
+      : 'distractorIndex' in item
+        ? item.span
+        : { startSeconds: item.span[0], endSeconds: item.span[1] };
     switch (task) {
       case 'when':
       case 'combined-span':
@@ -185,6 +202,22 @@ export class JointExampleBuilder {
             )
           : [];
         maskFrames = pickMaskFrames(inSpan.length > 0 ? inSpan : video.maskFrames);
+        break;
+      }
+      case 'where-distractor': {
+        if (!item || !('distractorIndex' in item) || !span)
+          throw new RangeError('where-distractor needs a distractor question');
+        user = fillTaskPrompt(this.prompts.segment, { question });
+        answer = renderSegmentationAnswer(1);
+        const d = item.distractorIndex;
+        const inSpan = video.maskFrames.filter(
+          (f) => f.timeSeconds >= span.startSeconds && f.timeSeconds < span.endSeconds,
+        );
+        // Rendered only for the frames picked: the cached mask frames hold the main character's.
+        maskFrames = pickMaskFrames(inSpan.length > 0 ? inSpan : video.maskFrames).map((f) => ({
+          ...f,
+          mask: renderFrame(video.scenario, f.frameIndex).distractorMasks[d]!,
+        }));
         break;
       }
     }

@@ -1,5 +1,9 @@
 import { tf } from '@videoloom/backend';
-import { SeededRandom } from '@videoloom/data';
+import {
+  type DistractorWhereQuestion,
+  generateDistractorWhereQuestions,
+  SeededRandom,
+} from '@videoloom/data';
 import {
   PAPER_TRAINABLE_GROUPS,
   type ParameterGroup,
@@ -117,7 +121,8 @@ export class JointTrainer {
    */
   batchAt(step: number, videos: readonly PreparedVideo[]): VideoBatch[] {
     const random = new SeededRandom((this.config.seed * 1_000_003 + step * 7919) >>> 0);
-    const mix = EXAMPLE_TASKS.map((t) => this.config.taskMix[t]);
+    // Checkpoints from before a task existed lack its weight: it was 0 then.
+    const mix = EXAMPLE_TASKS.map((t) => this.config.taskMix[t] ?? 0);
     const totalWeight = mix.reduce((a, b) => a + b, 0);
     const pickTask = (): ExampleTask => {
       let u = random.next() * totalWeight;
@@ -135,9 +140,14 @@ export class JointTrainer {
         const task = pickTask();
         const wanted =
           task === 'when' ? 'when' : task === 'where' ? 'where' : task === 'dense' ? null : 'combined';
-        const candidates = wanted ? video.items.filter((i) => i.task === wanted) : [];
-        const item: LoomBenchItem | null = candidates.length > 0 ? random.pick(candidates) : null;
-        if (wanted && !item) continue;
+        const candidates: readonly (LoomBenchItem | DistractorWhereQuestion)[] =
+          task === 'where-distractor'
+            ? generateDistractorWhereQuestions(video.scenario)
+            : wanted
+              ? video.items.filter((i) => i.task === wanted)
+              : [];
+        const item = candidates.length > 0 ? random.pick(candidates) : null;
+        if ((wanted || task === 'where-distractor') && !item) continue;
         examples.push(
           this.examples.build(video, task, item, (frames) =>
             Array.from({ length: Math.min(this.config.maskFramesPerExample, frames.length) }, () =>

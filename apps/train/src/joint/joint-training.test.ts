@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectTfjsBackend, tf } from '@videoloom/backend';
-import { writeSynthSplit } from '@videoloom/data';
+import { generateDistractorWhereQuestions, renderFrame, writeSynthSplit } from '@videoloom/data';
 import { SafetensorsCheckpoint, VideoLoomPipeline } from '@videoloom/llm-core';
 import { Sam2Bridge } from '@videoloom/sam2-bridge';
 import { loadTokenizer, tinyTokenizerDir } from '@videoloom/tokenizer';
@@ -193,6 +193,52 @@ describe('joint training on LoomBench-Synth (micro model)', () => {
       expect(answer.masks).toEqual([]);
     }
   }, 120_000);
+
+  it("a where-distractor example names a distractor and its [SEG] is trained on that distractor's masks", async () => {
+    const split = await readSynthSplit(join(dir, 'train'));
+    const videos = await Promise.all(
+      split.videoIds.map((id) => prepareVideoCached(split, id, config.sampling, 'render')),
+    );
+    const video = videos.find((v) => generateDistractorWhereQuestions(v.scenario).length > 0);
+    expect(video, 'a train video with a distractor').toBeDefined();
+    const tokenizer = loadTokenizer(tinyTokenizerDir());
+    const model = JointTrainer.createModel(config, tokenizer);
+    const trainer = new JointTrainer(config, tokenizer, model, null, null, null);
+    for (const question of generateDistractorWhereQuestions(video!.scenario)) {
+      const example = trainer.examples.build(video!, 'where-distractor', question, (frames) => [...frames]);
+      expect(tokenizer.decode(Array.from(example.prompt.ids))).toContain(question.question);
+      expect(example.maskFrames.length).toBeGreaterThan(0);
+      for (const frame of example.maskFrames) {
+        const rendered = renderFrame(video!.scenario, frame.frameIndex);
+        expect(frame.mask).toEqual(rendered.distractorMasks[question.distractorIndex]);
+        expect(frame.rgb).toEqual(rendered.rgb);
+      }
+    }
+    // Drawn by the task mix like every other kind of example.
+    const onlyDistractors = new JointTrainer(
+      {
+        ...config,
+        taskMix: {
+          when: 0,
+          dense: 0,
+          where: 0,
+          'combined-span': 0,
+          'combined-mask': 0,
+          'where-distractor': 1,
+        },
+        videosPerStep: 6,
+      },
+      tokenizer,
+      model,
+      null,
+      null,
+      null,
+    );
+    const drawn = onlyDistractors.batchAt(0, videos).flatMap((b) => b.examples);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const example of drawn) expect(example.task).toBe('where-distractor');
+    model.dispose();
+  });
 
   it("readout 'both': the span and event terms are the means of the 'visual' and 'frame-id' terms", async () => {
     const split = await readSynthSplit(join(dir, 'train'));

@@ -1,4 +1,5 @@
 import { ACTION_PHRASES } from './actions.js';
+import { describeAppearance } from './appearance.js';
 import { SeededRandom } from './random.js';
 import type { ActionSegment, SynthScenario } from './scenario.js';
 
@@ -113,6 +114,49 @@ export function generateQuestions(scenario: SynthScenario): LoomBenchQuestion[] 
         question: fill(random.pick(COMBINED_TEMPLATES), values),
       });
     }
+  }
+  return out;
+}
+
+/** A Where question about one of the video's distractors: its answer is that distractor's mask. */
+export interface DistractorWhereQuestion extends LoomBenchQuestion {
+  readonly type: 'where';
+  /** Index into `scenario.distractors`; the answer is `renderFrame(...).distractorMasks[it]`. */
+  readonly distractorIndex: number;
+}
+
+/**
+ * Where questions about the distractors, one per distractor action segment, phrased like the main
+ * character's. Not part of LoomBench-Synth's splits (those ask about the main character): training
+ * data in which one frame answers to several descriptions, as refVOS sets give several referents per
+ * video, so a mask model has to bind its prompt to one character.
+ */
+export function generateDistractorWhereQuestions(scenario: SynthScenario): DistractorWhereQuestion[] {
+  const random = new SeededRandom(scenario.seed ^ 0x2c1b3c6d);
+  const { fps } = scenario.world;
+  const out: DistractorWhereQuestion[] = [];
+  for (const shot of scenario.shots) {
+    shot.distractorSegments.forEach((segments, distractorIndex) => {
+      const who = describeAppearance(scenario.distractors[distractorIndex]!);
+      for (const segment of segments) {
+        const span = segmentSpan(segment, fps);
+        out.push({
+          questionId: `${scenario.videoId}-d${distractorIndex}-f${segment.startFrame}-where`,
+          videoId: scenario.videoId,
+          type: 'where',
+          question: fill(random.pick(WHERE_TEMPLATES), {
+            who,
+            start: span.startSeconds.toFixed(2),
+            end: span.endSeconds.toFixed(2),
+          }),
+          span,
+          startFrame: segment.startFrame,
+          endFrame: segment.endFrame,
+          action: segment.action,
+          distractorIndex,
+        });
+      }
+    });
   }
   return out;
 }

@@ -11,6 +11,11 @@ export interface RenderedFrame {
   readonly rgb: Uint8Array;
   /** Row-major 0/1, length width * height; all zero when the main character is not visible. */
   readonly mainMask: Uint8Array;
+  /**
+   * One row-major 0/1 mask per `scenario.distractors` entry, of its visible pixels (those the main
+   * character or a later distractor covers are 0): the truth for referring to a distractor.
+   */
+  readonly distractorMasks: readonly Uint8Array[];
 }
 
 /** The shot containing `frameIndex`. */
@@ -28,17 +33,33 @@ export function renderFrame(scenario: SynthScenario, frameIndex: number): Render
   const { width, height } = scenario.world;
   const shot = shotAt(scenario, frameIndex);
   const rgb = new Uint8Array(width * height * 3);
-  const mainMask = new Uint8Array(width * height);
+  // Which character is seen at each pixel: 0 background, 1 the main character, 2 + d distractor d.
+  const labels = new Uint8Array(width * height);
   paintBackground(rgb, width, height, shot.background, shot.shotIndex);
   shot.distractorSegments.forEach((segments, d) => {
     const segment = segments.find((s) => frameIndex >= s.startFrame && frameIndex < s.endFrame);
     if (segment)
-      paintCharacter(rgb, null, width, height, scenario.distractors[d]!, poseAt(segment, frameIndex));
+      paintCharacter(
+        rgb,
+        labels,
+        2 + d,
+        width,
+        height,
+        scenario.distractors[d]!,
+        poseAt(segment, frameIndex),
+      );
   });
   const mainSegment = shot.mainSegments.find((s) => frameIndex >= s.startFrame && frameIndex < s.endFrame);
   if (mainSegment)
-    paintCharacter(rgb, mainMask, width, height, scenario.main, poseAt(mainSegment, frameIndex));
-  return { frameIndex, width, height, rgb, mainMask };
+    paintCharacter(rgb, labels, 1, width, height, scenario.main, poseAt(mainSegment, frameIndex));
+  const mainMask = new Uint8Array(width * height);
+  const distractorMasks = scenario.distractors.map(() => new Uint8Array(width * height));
+  for (let p = 0; p < labels.length; p++) {
+    const label = labels[p]!;
+    if (label === 1) mainMask[p] = 1;
+    else if (label > 1) distractorMasks[label - 2]![p] = 1;
+  }
+  return { frameIndex, width, height, rgb, mainMask, distractorMasks };
 }
 
 function paintBackground(rgb: Uint8Array, width: number, height: number, bg: Background, salt: number): void {
@@ -108,7 +129,8 @@ function patternDark(pattern: Appearance['pattern'], u: number, v: number): bool
 
 function paintCharacter(
   rgb: Uint8Array,
-  mask: Uint8Array | null,
+  labels: Uint8Array,
+  label: number,
   width: number,
   height: number,
   appearance: Appearance,
@@ -138,7 +160,7 @@ function paintCharacter(
       rgb[o] = Math.round(color[0] * shade);
       rgb[o + 1] = Math.round(color[1] * shade);
       rgb[o + 2] = Math.round(color[2] * shade);
-      if (mask) mask[y * width + x] = 1;
+      labels[y * width + x] = label;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHARACTER_COLORS, describeAppearance } from './appearance.js';
-import { generateQuestions } from './questions.js';
+import { generateDistractorWhereQuestions, generateQuestions } from './questions.js';
 import { renderFrame } from './render.js';
 import { generateScenario, type SynthScenario } from './scenario.js';
 import { SYNTH_SPLITS, splitSeeds } from './splits.js';
@@ -104,9 +104,68 @@ describe('LoomBench-Synth scenarios (property tests over 40 seeds)', () => {
       }
     },
   );
+
+  it.each(SEEDS.slice(12, 24))(
+    "seed %i: each distractor's mask marks its visible pixels, in its colour, apart from the others'",
+    (seed) => {
+      const s: SynthScenario = generateScenario(seed);
+      let seen = 0;
+      for (const shot of s.shots) {
+        for (let f = shot.startFrame; f < shot.endFrame; f += 3) {
+          const frame = renderFrame(s, f);
+          expect(frame.distractorMasks).toHaveLength(s.distractors.length);
+          frame.distractorMasks.forEach((mask, d) => {
+            const inSegment = shot.distractorSegments[d]!.some(
+              (seg) => f >= seg.startFrame && f < seg.endFrame,
+            );
+            if (!inSegment) expect(maskArea(mask)).toBe(0);
+            seen += maskArea(mask);
+            const color = CHARACTER_COLORS[s.distractors[d]!.color];
+            for (let p = 0; p < mask.length; p++) {
+              if (!mask[p]) continue;
+              expect(frame.mainMask[p]).toBe(0);
+              for (const [other, otherMask] of frame.distractorMasks.entries())
+                if (other !== d) expect(otherMask[p]).toBe(0);
+              const g = frame.rgb[p * 3 + 1]!;
+              expect(g === color[1] || g === Math.round(color[1] * 0.45)).toBe(true);
+            }
+          });
+        }
+      }
+      if (s.distractors.length > 0) expect(seen).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('LoomBench-Synth truth and questions', () => {
+  it("asks Where about each distractor's segments by its own description, and renders its answer", () => {
+    let asked = 0;
+    for (const seed of SEEDS) {
+      const s = generateScenario(seed);
+      const questions = generateDistractorWhereQuestions(s);
+      const segmentCount = s.shots.reduce(
+        (n, shot) => n + shot.distractorSegments.reduce((m, segments) => m + segments.length, 0),
+        0,
+      );
+      expect(questions).toHaveLength(segmentCount);
+      expect(new Set(questions.map((q) => q.questionId)).size).toBe(questions.length);
+      for (const q of questions) {
+        const who = describeAppearance(s.distractors[q.distractorIndex]!);
+        expect(q.question).toContain(who);
+        expect(q.question).not.toContain(s.mainDescription);
+        expect(q.span.startSeconds).toBeCloseTo(q.startFrame / s.world.fps, 9);
+        // The character is on screen for part of its segment (it may be hidden while it appears or
+        // leaves, or behind the main character).
+        let visible = 0;
+        for (let f = q.startFrame; f < q.endFrame; f++)
+          if (renderFrame(s, f).distractorMasks[q.distractorIndex]!.some((v) => v === 1)) visible++;
+        expect(visible).toBeGreaterThan(0);
+      }
+      asked += questions.length;
+    }
+    expect(asked).toBeGreaterThan(10);
+  });
+
   it('gives When / Where / Combined per main action, with timestamps only in Where', () => {
     for (const seed of SEEDS.slice(0, 10)) {
       const s = generateScenario(seed);
