@@ -93,9 +93,6 @@ function architecture() {
 const tables = vocab.map((words, i) =>
   tf.variable(tf.randomNormal([words.length, 256], 0, 0.5, 'float32', 100 + i), true, `appearance${i}`),
 );
-function prompt(video: PreparedVideo): tf.Tensor2D {
-  return appearancePrompt(video.truth.mainCharacter.appearance);
-}
 function appearancePrompt(appearance: Appearance): tf.Tensor2D {
   const a = appearance as unknown as Record<string, string>;
   const keys = ['color', 'shape', 'pattern', 'size'];
@@ -149,12 +146,12 @@ function pickFrame(video: PreparedVideo, frame: MaskFrame): Pick {
   return mainPick(video, frame);
 }
 
+const withDistractors = train.filter((v) => v.scenario.distractors.length > 0);
 /**
  * `--pair`: `count` frames from videos with distractors, each twice: prompted with the main
  * character and with one distractor, so the prompt is all that tells the two targets apart.
  */
 function pairedPicks(count: number): Pick[] {
-  const withDistractors = train.filter((v) => v.scenario.distractors.length > 0);
   return Array.from({ length: count }, () => {
     const video = withDistractors[Math.floor(random() * withDistractors.length)]!;
     const frame = video.maskFrames[Math.floor(random() * video.maskFrames.length)]!;
@@ -227,17 +224,13 @@ function wrongPromptVideo(index: number): PreparedVideo {
   throw new Error('every val video has the same main colour');
 }
 
-/** Low-res logits upsampled to the frame, for `chunk` of `video` prompted with `promptOf`'s prompt. */
-function predictLogits(
-  video: PreparedVideo,
-  chunk: readonly MaskFrame[],
-  promptOf: PreparedVideo,
-): Float32Array {
+/** Low-res logits upsampled to the frame, for `chunk` of `video` prompted with the `asked` character. */
+function predictLogits(video: PreparedVideo, chunk: readonly MaskFrame[], asked: Appearance): Float32Array {
   const logits = tf.tidy(() => {
     const images = sam2.preprocess(
       chunk.map((f) => ({ width: video.width, height: video.height, data: f.rgb })),
     );
-    const p = tf.tile(prompt(promptOf).reshape([1, 1, 256]), [chunk.length, 1, 1]) as tf.Tensor3D;
+    const p = tf.tile(appearancePrompt(asked).reshape([1, 1, 256]), [chunk.length, 1, 1]) as tf.Tensor3D;
     const out = sam2.forward({ images, promptEmbed: p });
     tf.dispose([out.lowResMasks, out.iouPred, out.objectScoreLogits]);
     return sam2.upsampleLogits(out.lowResLogits, video.height, video.width);
@@ -260,8 +253,12 @@ function validate(show = 0): string {
   for (const [videoIndex, video] of val.entries()) {
     for (let k = 0; k < video.maskFrames.length; k += 8) {
       const chunk = video.maskFrames.slice(k, k + 8);
-      const data = predictLogits(video, chunk, video);
-      const wrongData = predictLogits(video, chunk, wrongPromptVideo(videoIndex));
+      const data = predictLogits(video, chunk, video.truth.mainCharacter.appearance);
+      const wrongData = predictLogits(
+        video,
+        chunk,
+        wrongPromptVideo(videoIndex).truth.mainCharacter.appearance,
+      );
       const pixels = video.width * video.height;
       const binary = (d: Float32Array, i: number) =>
         Uint8Array.from(d.subarray(i * pixels, (i + 1) * pixels), (x) => (x > 0 ? 1 : 0));

@@ -10,7 +10,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateScenario, type SynthScenario } from '@videoloom/data';
+import { generateScenario, type SynthScenario, type SynthSplitManifest } from '@videoloom/data';
 import { type BinaryMask, type CocoRle, decodeRle, frameScores, maskArea } from '@videoloom/metrics';
 import { resizeLogitsBilinear, TINY_SAM2_CONFIGS } from '@videoloom/sam2-bridge';
 
@@ -29,12 +29,7 @@ interface PredictedItem {
   readonly masks?: readonly CocoRle[];
   readonly frameTimesSeconds?: readonly number[];
 }
-interface Manifest {
-  readonly world: Parameters<typeof generateScenario>[1];
-  readonly videos: readonly { videoId: string; seed: number }[];
-}
-
-const manifest = JSON.parse(await readFile(join(splitDir, 'manifest.json'), 'utf8')) as Manifest;
+const manifest = JSON.parse(await readFile(join(splitDir, 'manifest.json'), 'utf8')) as SynthSplitManifest;
 const seeds = new Map(manifest.videos.map((v) => [v.videoId, v.seed]));
 
 /** Sums of J, F and predicted / true area (frames with the character) and a frame count per group. */
@@ -124,8 +119,8 @@ for (const file of files.slice(0, maxVideos)) {
       const ratio = area > 0 ? maskArea(predicted) / area : 0;
       byPresence.add(area > 0 ? 'character on the frame' : 'character absent', score.J, score.F, ratio);
       byArea.add(areaGroup(area, gt.width * gt.height), score.J, score.F, ratio);
-      if (area > 0) byDistractors.add(distractorGroup(scenario), score.J, score.F, ratio);
       if (area > 0) {
+        byDistractors.add(distractorGroup(scenario), score.J, score.F, ratio);
         const bound = frameScores(gt, throughLowResGrid(gt));
         gridBound.add('true masks through the grid', bound.J, bound.F);
       }
